@@ -1,0 +1,64 @@
+"""The command line: thin Typer commands over library functions.
+
+Each command parses its options, calls one library function and prints the result. Library errors
+(``kg.errors.KGError``) become one line on stderr and the error's exit code, in ``main`` only.
+
+The command groups live here; the commands themselves are in the ``cmd_*`` modules by area.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from kg.errors import KGError
+
+app = typer.Typer(
+    name="kg",
+    help="Stakeholder statement knowledge graph: who said what, in which role, about which issue, for or against.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+query_app = typer.Typer(help="Run saved or ad-hoc queries (Cypher on Neo4j, SPARQL on the embedded store).",
+                        no_args_is_help=True)
+load_app = typer.Typer(help="Load extracts into a graph store.", no_args_is_help=True)
+export_app = typer.Typer(help="Export the graph built from extracts.", no_args_is_help=True)
+serve_app = typer.Typer(help="Serve the graph over HTTP.", no_args_is_help=True)
+import_app = typer.Typer(help="Import other tools' data as extracts.", no_args_is_help=True)
+neo4j_app = typer.Typer(help="A local Neo4j Community server assembled from Maven Central.", no_args_is_help=True)
+
+app.add_typer(query_app, name="query")
+app.add_typer(load_app, name="load")
+app.add_typer(export_app, name="export")
+app.add_typer(serve_app, name="serve")
+app.add_typer(import_app, name="import")
+app.add_typer(neo4j_app, name="neo4j")
+
+# The command modules register themselves on the apps above.
+from kg.cli import cmd_core  # noqa: E402,F401
+from kg.cli import cmd_neo4j  # noqa: E402,F401
+from kg.cli import cmd_rdf  # noqa: E402,F401
+from kg.cli import cmd_analysis  # noqa: E402,F401
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: run the app, turning a ``KGError`` into one line and its exit code."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except KGError as exc:
+        print(f"kg: error: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        print("kg: aborted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:  # click usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

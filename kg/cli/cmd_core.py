@@ -1,0 +1,3 @@
+"""Core commands: run, extract, eval, matrix."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Commands of this area register on the apps of ``kg.cli``."""
+
+from __future__ import annotations

@@ -1,0 +1,86 @@
+"""Extracts -> the store-neutral graph (``kg.graph.model``), then derived agreement and conflict."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from kg.graph.derive import derive_relations
+from kg.graph.model import ACTOR_LABELS, Graph
+from kg.ids import digest, slug
+from kg.records import Extract
+
+
+def stance_id(statement_id: str, issue_id: str) -> str:
+    return f"stance-{digest(statement_id, issue_id)}"
+
+
+def membership_id(actor_id: str, role: str, organisation: str | None) -> str:
+    return f"mem-{digest(actor_id, role.lower(), (organisation or '').lower())}"
+
+
+def add_extract(g: Graph, ex: Extract) -> None:
+    """Add one document's extract to ``g``: nodes first, then the edges between them."""
+    doc = ex.document
+    g.add_node(doc.id, ("Document",), id=doc.id, title=doc.title, source=doc.source, kind=doc.kind,
+               published=doc.published, text_sha256=doc.text_sha256)
+    for a in ex.actors:
+        node = g.add_node(a.id, ("Actor", ACTOR_LABELS[a.type]), id=a.id, name=a.name, type=a.type)
+        aliases = set(node.props.get("aliases") or []) | set(a.aliases)
+        node.props["aliases"] = sorted(aliases)
+        for r in a.roles:
+            mid = membership_id(a.id, r.role, r.organisation)
+            g.add_node(mid, ("Membership",), id=mid, role=r.role, organisation=r.organisation,
+                       document=doc.id, start=r.start, end=r.end)
+            g.add_edge(a.id, "HAS_MEMBERSHIP", mid, document=doc.id, start=r.start, end=r.end)
+            if r.organisation:
+                oid = slug(r.organisation)
+                g.add_node(oid, ("Actor", "Organization"), id=oid, name=r.organisation, type="organisation")
+                g.nodes[oid].props.setdefault("aliases", [])
+                g.add_edge(mid, "IN_ORGANISATION", oid, document=doc.id, start=r.start, end=r.end)
+    for i in ex.issues:
+        g.add_node(i.id, ("Issue",), id=i.id, label=i.label)
+
+    post_ids: dict[int, str] = {}
+    for p in doc.posts:
+        pid = f"{doc.id}#post-{p.index}"
+        post_ids[p.index] = pid
+        g.add_node(pid, ("Post",), id=pid, document=doc.id, index=p.index, start=p.start, end=p.end,
+                   published=p.published, opening=p.opening)
+    for p in doc.posts:
+        pid = post_ids[p.index]
+        g.add_edge(pid, "IN_THREAD", doc.id, document=doc.id, start=p.start, end=p.end)
+        if p.reply_to is not None and p.reply_to in post_ids:
+            g.add_edge(pid, "REPLY_TO", post_ids[p.reply_to], document=doc.id, start=p.start, end=p.end)
+
+    for s in ex.statements:
+        span = {"document": doc.id, "start": s.start, "end": s.end}
+        g.add_node(s.id, ("Statement",), id=s.id, text=s.text, kind=s.kind, document=doc.id, start=s.start,
+                   end=s.end, stance=s.stance, confidence=s.confidence, target=s.target, cue=s.cue,
+                   published=s.published or doc.published, reply_relation=s.reply_relation)
+        g.add_edge(s.id, "SPOKEN_BY", s.speaker, **span)
+        g.add_edge(s.id, "FROM_DOCUMENT", doc.id, **span)
+        if s.post is not None and s.post in post_ids:
+            g.add_edge(s.id, "IN_POST", post_ids[s.post], **span)
+            g.add_edge(post_ids[s.post], "CREATED_BY", s.speaker, **span)
+        if s.reply_to is not None:
+            g.add_edge(s.id, "REPLY_TO", s.reply_to, **span)
+        for issue in s.issues:
+            g.add_edge(s.id, "ABOUT", issue, **span)
+            sid = stance_id(s.id, issue)
+            strength = 0.0 if s.stance == "neutral" else 1.0
+            g.add_node(sid, ("Stance",), id=sid, polarity=s.stance, strength=strength,
+                       confidence=s.confidence, statement=s.id, holder=s.speaker, issue=issue,
+                       target=s.target, document=doc.id, start=s.start, end=s.end,
+                       published=s.published or doc.published)
+            g.add_edge(sid, "EXPRESSED_IN", s.id, **span)
+            g.add_edge(sid, "HELD_BY", s.speaker, **span)
+            g.add_edge(sid, "TARGETS", issue, **span)
+
+
+def build_graph(extracts: Iterable[Extract], *, min_net: int = 1) -> Graph:
+    """One graph from many extracts, with derived Agreement / Conflict (see ``kg.graph.derive``)."""
+    g = Graph()
+    for ex in sorted(extracts, key=lambda e: e.document.id):
+        add_extract(g, ex)
+    derive_relations(g, min_net=min_net)
+    return g

@@ -1,0 +1,93 @@
+"""Agreement and conflict: derived from stances, never extracted, always with their evidence.
+
+Positional: two actors agree on an issue when their net positions (support - oppose) share a sign and both
+reach ``min_net`` in size; they conflict when the signs differ. Evidence: the non-neutral stances of both.
+
+Interactional: a reply in a thread that agrees with its parent ("I agree!!") or answers it back ("Then how
+do they reform???") ties the two authors; evidence: the two statements (and their stances, if any).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import combinations
+
+from kg.graph.model import Graph
+from kg.ids import digest
+
+POLARITY_SIGN = {"support": 1, "oppose": -1, "neutral": 0}
+
+
+def relation_id(kind: str, a: str, b: str, issue: str | None, mode: str) -> str:
+    x, y = sorted((a, b))
+    return f"{kind.lower()}-{digest(x, y, issue or '', mode)}"
+
+
+def net_positions(g: Graph) -> dict[str, dict[str, list[str]]]:
+    """issue id -> actor id -> ids of that actor's non-neutral stances on it (sorted)."""
+    out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for st in g.by_label("Stance"):
+        if st.props["polarity"] != "neutral":
+            out[st.props["issue"]][st.props["holder"]].append(st.id)
+    return out
+
+
+def _add_relation(g: Graph, kind: str, mode: str, a: str, b: str, issue: str | None,
+                  stances: list[str], statements: list[str], weight: float) -> None:
+    rid = relation_id(kind, a, b, issue, mode)
+    x, y = sorted((a, b))
+    g.add_node(rid, (kind,), id=rid, mode=mode, issue=issue, actor_a=x, actor_b=y, weight=weight,
+               evidence=sorted(statements), derived=True)
+    g.add_edge(rid, "BETWEEN", x, derived=True, evidence=sorted(statements))
+    g.add_edge(rid, "BETWEEN", y, derived=True, evidence=sorted(statements))
+    if issue is not None:
+        g.add_edge(rid, "ON_ISSUE", issue, derived=True, evidence=sorted(statements))
+    for sid in stances:
+        g.add_edge(rid, "EVIDENCE", sid, derived=True, evidence=[g.nodes[sid].props["statement"]])
+    shortcut = "AGREES_WITH" if kind == "Agreement" else "CONFLICTS_WITH"
+    edge = g.add_edge(x, shortcut, y, derived=True)
+    edge.props["issues"] = sorted(set(edge.props.get("issues", [])) | ({issue} if issue else set()))
+    edge.props["modes"] = sorted(set(edge.props.get("modes", [])) | {mode})
+    edge.props["evidence"] = sorted(set(edge.props.get("evidence", [])) | set(statements))
+    edge.props["weight"] = edge.props.get("weight", 0) + weight
+
+
+def derive_relations(g: Graph, *, min_net: int = 1) -> None:
+    """Add Agreement / Conflict nodes and AGREES_WITH / CONFLICTS_WITH shortcut edges to ``g``."""
+    positions = net_positions(g)
+    for issue in sorted(positions):
+        holders = positions[issue]
+        net = {
+            actor: sum(POLARITY_SIGN[g.nodes[s].props["polarity"]] for s in stances)
+            for actor, stances in holders.items()
+        }
+        for a, b in combinations(sorted(holders), 2):
+            if abs(net[a]) < min_net or abs(net[b]) < min_net:
+                continue
+            kind = "Agreement" if net[a] * net[b] > 0 else "Conflict"
+            stances = sorted(holders[a] + holders[b])
+            statements = [g.nodes[s].props["statement"] for s in stances]
+            _add_relation(g, kind, "positional", a, b, issue, stances, statements,
+                          weight=float(min(abs(net[a]), abs(net[b]))))
+
+    speaker = {e.source: e.target for e in g.edges_of_type("SPOKEN_BY")}
+    stances_of: dict[str, list[str]] = defaultdict(list)
+    for st in g.by_label("Stance"):
+        stances_of[st.props["statement"]].append(st.id)
+    for e in sorted(g.edges_of_type("REPLY_TO"), key=lambda e: e.key):
+        child = g.nodes.get(e.source)
+        if child is None or "Statement" not in child.labels:
+            continue
+        relation = child.props.get("reply_relation")
+        parent = e.target
+        if relation not in ("agree", "disagree") or parent not in speaker:
+            continue
+        a, b = speaker[child.id], speaker[parent]
+        if a == b:
+            continue
+        issues = sorted({g.nodes[s].props["issue"] for s in stances_of[parent] + stances_of[child.id]})
+        kind = "Agreement" if relation == "agree" else "Conflict"
+        for issue in issues or [None]:
+            stances = sorted(s for s in stances_of[parent] + stances_of[child.id]
+                             if issue is None or g.nodes[s].props["issue"] == issue)
+            _add_relation(g, kind, "interactional", a, b, issue, stances, [parent, child.id], weight=1.0)
