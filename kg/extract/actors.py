@@ -1,0 +1,273 @@
+"""Actors: people and organisations named in a document, their aliases, and resolution of later mentions.
+
+``find_mentions(doc)`` is a pure function from a parsed ``Doc`` to name mentions; ``ActorIndex`` clusters them
+within the document ("Mr Khan" and "Sadiq Khan" are one person; "Dame Cressida" is Cressida Dick) and resolves
+a span, a surname, a role noun ("the chairman") or a pronoun at a position to an actor.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from kg.extract.lexicon import Lexicons, lexicons
+
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+_SPACES = re.compile(r"\s+")
+PRONOUNS = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female", "hers": "female"}
+PLURAL_PRONOUNS = {"they", "them", "their"}
+ORG_LABELS = {"ORG"}
+PERSON_LABELS = {"PERSON"}
+
+
+def clean_name(text: str) -> str:
+    text = _SPACES.sub(" ", text.strip())
+    text = _POSSESSIVE.sub("", text).strip()
+    text = re.sub(r"^(?:the|The)\s+", "", text)
+    return text.strip(" ,.;:-–—\"“”'‘’()")
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    text: str  # as written, honorifics included ("Dame Dame Cressida Dick")
+    name: str  # honorifics stripped ("Cressida Dick")
+    type: str  # person | organisation
+    honorifics: tuple[str, ...] = ()
+    is_subject: bool = False
+
+
+def _is_title_of_next(doc: Doc, ent: Span, following: list[Span], lex: Lexicons) -> bool:
+    """A PERSON entity that runs into the next person's name through a possessive or a role noun."""
+    if not following or following[0].label_ not in PERSON_LABELS:
+        return False
+    between = doc[ent.end:following[0].start]
+    if len(between) > 3 or any(t.is_space or "\n" in t.text for t in between):
+        return False
+    if not len(between) and ent[-1].lower_ not in lex.role_nouns:
+        return False
+    return all(t.text in ("'", "’", "'s", "’s") or t.lower_ in lex.role_nouns or (t.is_title and t.pos_ in ("PROPN", "NOUN"))
+               for t in between)
+
+
+def _honorific(token_text: str, lex: Lexicons) -> bool:
+    return token_text.lower().rstrip(".") in lex.honorifics
+
+
+def find_mentions(doc: Doc, lex: Lexicons | None = None) -> list[Mention]:
+    """People (PERSON) and organisations (ORG) named in ``doc``, with honorifics split off."""
+    lex = lex or lexicons()
+    out: list[Mention] = []
+    ents = [e for e in doc.ents if e.label_ in PERSON_LABELS | ORG_LABELS and "\n" not in e.text]
+    for n, ent in enumerate(ents):
+        if ent.label_ in PERSON_LABELS and _is_title_of_next(doc, ent, ents[n + 1:n + 2], lex):
+            continue  # "London Victims’ Commissioner Claire Waxman": a title, not a person
+        tokens = list(ent)
+        if ent.label_ in PERSON_LABELS:
+            # the small model often tags only the surname: take in given names before it ("Sadiq" Khan)
+            j = ent.start - 1
+            while j >= 0 and doc[j].pos_ == "PROPN" and doc[j].is_title and doc[j].dep_ == "compound" \
+                    and doc[j].head.i in range(ent.start, ent.end) and not doc[j].ent_type_ \
+                    and not _honorific(doc[j].text, lex) and doc[j].lower_ not in lex.role_nouns:
+                tokens.insert(0, doc[j])
+                j -= 1
+        # honorifics inside the entity ("Dame Dame Cressida Dick") or just before it ("Mr" + "Khan")
+        start_i = tokens[0].i
+        while start_i > 0 and _honorific(doc[start_i - 1].text, lex) and doc[start_i - 1].is_title:
+            start_i -= 1
+        hon = [t.text.rstrip(".") for t in doc[start_i:ent.start]]
+        while tokens and _honorific(tokens[0].text, lex):
+            hon.append(tokens[0].text.rstrip("."))
+            tokens = tokens[1:]
+        while tokens and (tokens[-1].text in {"'s", "’s", "'", "’"} or tokens[-1].is_punct):
+            tokens = tokens[:-1]
+        if not tokens:
+            continue
+        kind = "person" if ent.label_ in PERSON_LABELS else "organisation"
+        if kind == "organisation":  # "Labour’s London Assembly" -> "London Assembly"
+            cut = [k for k, t in enumerate(tokens[:-1]) if t.text in ("'s", "’s", "'", "’")]
+            if cut:
+                tokens = tokens[cut[-1] + 1:]
+                start_i = tokens[0].i
+        name = clean_name(doc[tokens[0].i:tokens[-1].i + 1].text)
+        if not name or not any(c.isalpha() for c in name) or name.lower() in lex.honorifics:
+            continue
+        if kind == "person" and hon and len(name.split()) == 1 and not name[0].isupper():
+            continue
+        span = doc[start_i:tokens[-1].i + 1]
+        is_subject = any(t.dep_ in ("nsubj", "nsubjpass") or
+                         (t.dep_ in ("appos", "compound") and t.head.dep_ in ("nsubj", "nsubjpass"))
+                         for t in span)
+        out.append(Mention(span.start_char, span.end_char, span.text, name, kind, tuple(hon), is_subject))
+    return out
+
+
+@dataclass
+class Cluster:
+    key: str
+    name: str
+    type: str
+    aliases: set[str] = field(default_factory=set)
+    gender: str | None = None
+    mentions: list[Mention] = field(default_factory=list)
+    roles: list = field(default_factory=list)  # kg.records.Role, filled by kg.extract.roles
+
+    def add(self, m: Mention, lex: Lexicons) -> None:
+        self.mentions.append(m)
+        if m.text != self.name:
+            self.aliases.add(clean_name(m.text) if not m.honorifics else m.text.strip())
+        for h in m.honorifics:
+            if h.lower() in lex.male:
+                self.gender = self.gender or "male"
+            elif h.lower() in lex.female:
+                self.gender = self.gender or "female"
+
+
+class ActorIndex:
+    """The actors of one document and how their mentions resolve."""
+
+    def __init__(self, doc: Doc, mentions: list[Mention], lex: Lexicons | None = None):
+        self.doc = doc
+        self.lex = lex or lexicons()
+        self.clusters: dict[str, Cluster] = {}
+        self._by_mention: list[tuple[Mention, Cluster]] = []
+        self._acronyms: dict[str, str] = {}
+        self._build(mentions)
+
+    # ----------------------------------------------------------------------------------------- build
+    def _build(self, mentions: list[Mention]) -> None:
+        lex = self.lex
+        text = self.doc.text
+        # acronyms introduced as "Long Name (ABC)"
+        for m in mentions:
+            if m.type == "organisation":
+                tail = text[m.end:m.end + 12]
+                am = re.match(r"\s*\(([A-Z][A-Za-z&]{1,8})\)", tail)
+                if am:
+                    self._acronyms[am.group(1)] = m.name
+        full = [m for m in mentions if m.type == "person" and len(m.name.split()) >= 2]
+        single = [m for m in mentions if m.type == "person" and len(m.name.split()) < 2]
+        orgs = [m for m in mentions if m.type == "organisation"]
+        for m in full:
+            # "Dame Cressida Dick" and "Cressida Dick" share a key; a longer name absorbs a shorter one
+            # only when it is the same person written out ("Sadiq Khan" vs "Sadiq Aman Khan" is rare)
+            c = self._cluster(m.name, "person")
+            c.add(m, lex)
+            self._by_mention.append((m, c))
+        persons = [c for c in self.clusters.values() if c.type == "person"]
+        for m in single:
+            token = m.name
+            by_last = [c for c in persons if c.name.split()[-1] == token]
+            by_first = [c for c in persons if c.name.split()[0] == token]
+            match = by_last if len(by_last) == 1 else by_first if len(by_first) == 1 else []
+            c = match[0] if match else self._cluster(m.name, "person")
+            c.add(m, lex)
+            self._by_mention.append((m, c))
+        for m in orgs:
+            name = self._acronyms.get(m.name, m.name)
+            person = self._person_named(name)
+            if person is not None:  # the model sometimes tags a person's name as ORG
+                person.add(m, lex)
+                self._by_mention.append((m, person))
+                continue
+            c = self._cluster(name, "organisation")
+            c.add(m, lex)
+            if m.name != name:
+                c.aliases.add(m.name)
+            self._by_mention.append((m, c))
+        for acronym, long_name in self._acronyms.items():
+            if long_name.lower() in self.clusters:
+                self.clusters[long_name.lower()].aliases.add(acronym)
+        self._by_mention.sort(key=lambda mc: mc[0].start)
+
+    def _person_named(self, name: str) -> Cluster | None:
+        for c in self.clusters.values():
+            if c.type == "person" and (c.name == name or name in c.aliases or c.name.split()[-1] == name):
+                return c
+        return None
+
+    def _cluster(self, name: str, type_: str) -> Cluster:
+        key = name.lower()
+        c = self.clusters.get(key)
+        if c is None:
+            c = self.clusters[key] = Cluster(key, name, type_)
+        return c
+
+    def add_actor(self, name: str, type_: str) -> Cluster:
+        return self._cluster(name, type_)
+
+    # --------------------------------------------------------------------------------------- resolve
+    def at(self, start: int, end: int) -> Cluster | None:
+        """The actor named by a mention overlapping [start, end), preferring people."""
+        hits = [c for m, c in self._by_mention if m.start < end and start < m.end]
+        people = [c for c in hits if c.type == "person"]
+        return (people or hits or [None])[0]
+
+    def resolve_name(self, text: str) -> Cluster | None:
+        """A name as written in running text, honorifics stripped; a single word resolves to the one
+        person whose first or last name it is."""
+        words = [w for w in clean_name(text).split() if w.lower().rstrip(".") not in self.lex.honorifics]
+        if not words:
+            return None
+        found = self.by_name(" ".join(words))
+        if found is not None or len(words) > 1:
+            return found
+        persons = [c for c in self.clusters.values() if c.type == "person"]
+        by_last = [c for c in persons if c.name.split()[-1] == words[0]]
+        by_first = [c for c in persons if c.name.split()[0] == words[0]]
+        return by_last[0] if len(by_last) == 1 else by_first[0] if len(by_first) == 1 else None
+
+    def by_name(self, text: str) -> Cluster | None:
+        name = clean_name(text)
+        if not name:
+            return None
+        low = name.lower()
+        if low in self.clusters:
+            return self.clusters[low]
+        if name in self._acronyms and self._acronyms[name].lower() in self.clusters:
+            return self.clusters[self._acronyms[name].lower()]
+        for c in self.clusters.values():
+            if name in c.aliases:
+                return c
+        return None
+
+    def by_role_noun(self, noun: str, before: int) -> Cluster | None:
+        """'the chairman' -> the most recently mentioned actor holding a role with that noun."""
+        noun = noun.lower()
+        best: tuple[int, Cluster] | None = None
+        for c in self.clusters.values():
+            if any(noun in r.role.lower().split() for r in c.roles):
+                last = max((m.start for m in c.mentions if m.start < before), default=-1)
+                if last >= 0 and (best is None or last > best[0]):
+                    best = (last, c)
+        return best[1] if best else None
+
+    def pronoun(self, word: str, position: int, last_speaker: Cluster | None = None,
+                last_speaker_pos: int = -1, window: int = 1500) -> Cluster | None:
+        """Resolve he/she/they at ``position``: the last speaker if recent and compatible, else the most
+        recent compatible person mentioned as a subject, else the most recent compatible person."""
+        w = word.lower()
+        gender = PRONOUNS.get(w)
+        if gender is None:
+            return None  # they, some, others, it...: not resolved to one person
+
+        def fits(c: Cluster) -> bool:
+            return c.type == "person" and (gender is None or c.gender in (None, gender))
+
+        if last_speaker is not None and fits(last_speaker) and position - last_speaker_pos < window:
+            # only when no other compatible person was named as a subject after the last speaker's turn
+            rivals = [c for m, c in self._by_mention
+                      if last_speaker_pos < m.start < position and m.is_subject and fits(c) and c is not last_speaker]
+            if not rivals:
+                return last_speaker
+        earlier = [(m, c) for m, c in self._by_mention if m.end <= position and position - m.start < window]
+        for m, c in reversed(earlier):
+            if m.is_subject and fits(c):
+                return c
+        for m, c in reversed(earlier):
+            if fits(c):
+                return c
+        return None

@@ -1,0 +1,388 @@
+"""Statements in articles: direct quotes and reported speech, each attributed to a speaker.
+
+``quote_spans(text)`` finds quoted spans from the characters alone (straight and curly marks, paragraphs that
+continue a quote, unbalanced marks that never crash); ``find_statements(doc, index)`` attributes each quote to
+the speaker of the nearest reporting verb (or the previous speaker for a floating paragraph, or the holder of a
+possessive), skips scare quotes and titles of works, and adds reported speech ("X said (that) ...",
+"according to X, ...") that no quote covers. Both are pure functions of their inputs.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.extract.actors import ActorIndex, Cluster, clean_name
+from kg.extract.lexicon import Lexicons, lexicons
+
+OPENERS = {"“": "”", "«": "»", "„": "“", '"': '"'}
+CLOSERS = {"”", "»"}
+NAMING_VERBS = {"call", "title", "entitle", "dub", "name", "label", "brand", "headline", "term", "nickname"}
+_PARA = re.compile(r"\n\s*\n|\n")
+
+
+@dataclass(frozen=True)
+class QuoteSpan:
+    start: int  # first character inside the marks (whitespace trimmed)
+    end: int  # end excluded
+    open_mark: int  # position of the opening mark
+    close_mark: int | None  # position of the closing mark, None when the paragraph ends first
+    paragraph: int
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-empty line-delimited paragraph."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for m in _PARA.finditer(text):
+        if text[pos:m.start()].strip():
+            out.append((pos, m.start()))
+        pos = m.end()
+    if text[pos:].strip():
+        out.append((pos, len(text)))
+    return out
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def quote_spans(text: str) -> list[QuoteSpan]:
+    """Quoted spans, one per contiguous quotation, never crossing a paragraph. An opening mark with no closing
+    mark before the paragraph ends quotes to the paragraph's end (the convention for quotes that continue in
+    the next paragraph); a stray closing mark is ignored."""
+    out: list[QuoteSpan] = []
+    for n, (p_start, p_end) in enumerate(paragraphs(text)):
+        i = p_start
+        while i < p_end:
+            ch = text[i]
+            if ch in OPENERS and not (ch == '"' and i > p_start and text[i - 1].isalnum() and i + 1 < p_end
+                                      and text[i + 1].isalnum()):
+                closer = OPENERS[ch]
+                j = text.find(closer, i + 1, p_end)
+                if ch == "„" and j < 0:
+                    j = text.find("”", i + 1, p_end)
+                close = j if j >= 0 else None
+                s, e = _trim(text, i + 1, j if j >= 0 else p_end)
+                if e > s and any(c.isalnum() for c in text[s:e]):
+                    out.append(QuoteSpan(s, e, i, close, n))
+                i = (j + 1) if j >= 0 else p_end
+            else:
+                i += 1
+    return out
+
+
+@dataclass
+class Found:
+    """A statement before actor ids exist: offsets, kind, the speaker's cluster and how it was found."""
+
+    start: int
+    end: int
+    kind: str  # direct | indirect
+    speaker: Cluster
+    cue: str
+    confidence: float
+    frame: tuple[int, int] | None = None  # offsets of the attributing words (verb phrase), for stance
+    paragraph: int = 0
+    evidence: list = field(default_factory=list)
+
+
+class _Attributor:
+    def __init__(self, doc: Doc, index: ActorIndex, lex: Lexicons):
+        self.doc, self.index, self.lex = doc, index, lex
+        self.text = doc.text
+        self.paras = paragraphs(doc.text)
+        self.para_starts = [p[0] for p in self.paras]
+        self.last_speaker: Cluster | None = None
+        self.last_speaker_pos = -1
+        self.last_speaker_para = -10
+
+    def para_of(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self.para_starts, pos) - 1)
+
+    # ------------------------------------------------------------------------------- speaker phrase
+    def speaker_of_token(self, tok: Token) -> Cluster | None:
+        """Resolve a subject (or 'according to' object) token to an actor."""
+        lex, index = self.lex, self.index
+        if tok.lower_ in lex.non_speakers or tok.lemma_.lower() in lex.non_speakers:
+            return None
+        left = min(t.idx for t in tok.subtree)
+        right = max(t.idx + len(t) for t in tok.subtree)
+        # do not let a long subject swallow a clause: use the token's own noun phrase
+        np_tokens = [t for t in tok.subtree if t.i <= tok.i or t.dep_ in ("appos", "prep", "pobj", "compound")]
+        if np_tokens:
+            left = min(t.idx for t in np_tokens)
+            right = max(t.idx + len(t) for t in np_tokens)
+        if tok.lower_ in ("who", "that", "which") and tok.head.dep_ == "relcl":
+            return self.speaker_of_token(tok.head.head)
+        if tok.pos_ == "PRON":
+            return index.pronoun(tok.text, tok.idx, self.last_speaker, self.last_speaker_pos)
+        found = index.at(tok.idx, tok.idx + len(tok))
+        if found is not None:
+            return found
+        found = index.at(left, right)
+        if found is not None:
+            return found
+        low = tok.lemma_.lower()
+        if tok.pos_ == "PROPN" and tok.is_title:
+            name = " ".join(t.text for t in tok.subtree if t.dep_ in ("compound", "flat") or t.i == tok.i)
+            known = index.resolve_name(name)
+            if known is not None:
+                return known
+            name = " ".join(w for w in clean_name(name).split() if w.lower().rstrip(".") not in lex.honorifics)
+            if name and name.lower() not in lex.non_speakers:
+                return index.add_actor(name, "person")
+        if low in lex.role_nouns or low in lex.speaker_nouns:
+            det = [c for c in tok.children if c.dep_ == "det"]
+            if det and det[0].lower_ == "the" and low in lex.role_nouns:
+                by_role = index.by_role_noun(low, tok.idx)
+                if by_role is not None:
+                    return by_role
+            # "a spokesperson for the Home Office" -> the Home Office
+            for child in tok.children:
+                if child.dep_ == "prep" and child.lower_ in ("for", "of", "at", "from"):
+                    for pobj in child.children:
+                        org = index.at(pobj.idx, pobj.idx + len(pobj))
+                        if org is not None:
+                            return org
+            words = [t for t in self.doc[tok.left_edge.i:tok.i + 1] if t.dep_ != "det" and not t.is_punct
+                     and t.pos_ in ("NOUN", "PROPN", "ADJ", "NUM")]
+            name = clean_name(" ".join(t.text for t in words)) if words else tok.text
+            if name:
+                plural = tok.tag_ in ("NNS", "NNPS")
+                return index.add_actor(name, "organisation" if plural else "person")
+        return None
+
+    def subject_of(self, verb: Token) -> Token | None:
+        v = verb
+        for _ in range(4):
+            subjects = [c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if subjects:
+                # two subjects is a misparse of "London Victims’ Commissioner Claire Waxman": prefer a person
+                named = [c for c in subjects
+                         if (found := self.index.at(c.idx, c.idx + len(c))) is not None and found.type == "person"]
+                return (named or subjects)[-1 if named else 0]
+            for child in v.children:  # passive: "it was said by X"
+                if child.dep_ == "agent":
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj":
+                            return pobj
+            if v.dep_ in ("advcl", "xcomp", "conj", "ccomp", "acl", "pcomp") and v.head is not v:
+                v = v.head
+            else:
+                break
+        return None
+
+    def note_speaker(self, cluster: Cluster, pos: int) -> None:
+        self.last_speaker, self.last_speaker_pos = cluster, pos
+        self.last_speaker_para = self.para_of(pos)
+
+
+def _is_reporting(tok: Token, lex: Lexicons) -> bool:
+    lemma = tok.lemma_.lower()
+    return tok.pos_ in ("VERB", "AUX") and (lemma in lex.speech or lemma in lex.cognition)
+
+
+def _according(tok: Token) -> Token | None:
+    """'according to X' -> X."""
+    if tok.lower_ == "according":
+        for child in tok.children:
+            if child.lower_ == "to":
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        return pobj
+    return None
+
+
+def _title_like(text: str) -> bool:
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text)]
+    small = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "with", "by", "or"}
+    return 0 < len(words) <= 8 and all(w[0].isupper() or w.lower() in small for w in words) and \
+        words[0][0].isupper() and not text.rstrip().endswith((".", "?", "!", ","))
+
+
+def find_statements(doc: Doc, index: ActorIndex, lex: Lexicons | None = None,
+                    skip_before: int = 0) -> list[Found]:
+    """Direct quotes and reported speech in ``doc``, attributed; sorted by offset."""
+    lex = lex or lexicons()
+    att = _Attributor(doc, index, lex)
+    quotes = [q for q in quote_spans(doc.text) if q.start >= skip_before]
+    quoted = [False] * (len(doc) + 1)
+    for q in quote_spans(doc.text):
+        span = doc.char_span(q.open_mark, q.close_mark + 1 if q.close_mark is not None else q.end,
+                             alignment_mode="expand")
+        if span is not None:
+            for t in span:
+                quoted[t.i] = True
+    found: list[Found] = []
+    # walk quotes and reported speech in text order, so "the last speaker" is always the previous one
+    events: list[tuple[int, str, object]] = [(q.start, "quote", q) for q in quotes]
+    for tok in doc:
+        if tok.idx < skip_before or quoted[tok.i]:
+            continue
+        if _is_reporting(tok, lex) or _according(tok) is not None:
+            events.append((tok.idx, "verb", tok))
+    events.sort(key=lambda e: (e[0], e[1]))
+    quote_ranges = [(q.open_mark, (q.close_mark + 1) if q.close_mark is not None else q.end) for q in quotes]
+
+    for pos, what, obj in events:
+        if what == "quote":
+            f = _attribute_quote(doc, obj, att, quoted, lex)  # type: ignore[arg-type]
+        else:
+            f = _reported(doc, obj, att, quoted, quote_ranges, lex)  # type: ignore[arg-type]
+        if f is not None:
+            found.append(f)
+            att.note_speaker(f.speaker, f.end)
+    found.sort(key=lambda f: (f.start, f.end))
+    # drop a reported clause that overlaps a direct quote or another statement
+    out: list[Found] = []
+    for f in found:
+        clash = [g for g in out if g.start < f.end and f.start < g.end]
+        if not clash:
+            out.append(f)
+        elif f.kind == "direct" and all(g.kind == "indirect" for g in clash):
+            out = [g for g in out if g not in clash] + [f]
+            out.sort(key=lambda g: (g.start, g.end))
+    return out
+
+
+def _attribute_quote(doc: Doc, q: QuoteSpan, att: _Attributor, quoted: list[bool], lex: Lexicons) -> Found | None:
+    text = doc.text
+    span = doc.char_span(q.start, q.end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    n_words = sum(1 for t in span if not t.is_punct)
+    sents = {t.sent.start: t.sent for t in (span[0], span[-1])}
+    frame = [t for s in sents.values() for t in s if not quoted[t.i] and not t.is_punct and not t.is_space]
+    # the paragraph around the quote
+    p_start, p_end = att.paras[q.paragraph]
+    outside = (text[p_start:q.open_mark] + text[(q.close_mark + 1) if q.close_mark is not None else q.end:p_end])
+    whole_paragraph = not re.search(r"[A-Za-z0-9]", outside)
+
+    # naming, not saying: "a campaign called “Safer Streets”"
+    before = [t for t in frame if t.idx < q.start]
+    if before and before[-1].lemma_.lower() in NAMING_VERBS:
+        return None
+    verbs = [t for t in frame if _is_reporting(t, lex)]
+    according = [(t, _according(t)) for t in frame if _according(t) is not None]
+    strong = [v for v in verbs if v.lemma_.lower() not in lex.weak or _governs(v, span)]
+    if strong or according:
+        def distance(t: Token) -> tuple[bool, int]:
+            # a verb that governs the quote beats a nearer one that does not
+            return (not _governs(t, span), min(abs(t.idx - q.start), abs(t.idx - q.end)))
+        cands: list[tuple[tuple[bool, int], Token, Token | None]] = [(distance(v), v, att.subject_of(v)) for v in strong]
+        cands += [(distance(a), a, obj) for a, obj in according]
+        cands.sort(key=lambda c: c[0])
+        for _, verb, subj in cands:
+            if subj is None:
+                continue
+            speaker = att.speaker_of_token(subj)
+            if speaker is not None:
+                if n_words <= 6 and _title_like(text[q.start:q.end]) and not _governs(verb, span):
+                    return None
+                cue = verb.lemma_.lower() if verb.lower_ != "according" else "according to"
+                return Found(q.start, q.end, "direct", speaker, cue, 0.9, frame=_frame(verb, quoted),
+                             paragraph=q.paragraph)
+        if not whole_paragraph and any(c[2] is not None for c in cands):
+            return None  # a reporting verb whose subject is no actor ("the plan notes ..."): not a statement
+    if whole_paragraph or (q.paragraph - att.last_speaker_para <= 1 and n_words >= 8 and not verbs
+                           and _starts_paragraph(text, p_start, q.open_mark)):
+        # a floating quote: it continues the previous speaker
+        if att.last_speaker is not None and q.paragraph - att.last_speaker_para <= 2:
+            return Found(q.start, q.end, "direct", att.last_speaker, "continuation", 0.75, paragraph=q.paragraph)
+        return None
+    if n_words < 4 or _title_like(text[q.start:q.end]):
+        return None  # a scare quote or a title
+    # a possessive holder: "his “determination to ...”"
+    for tok in (span.root, *span.root.ancestors):
+        for child in tok.children:
+            if child.dep_ == "poss" and not quoted[child.i]:
+                speaker = att.speaker_of_token(child)
+                if speaker is not None:
+                    return Found(q.start, q.end, "direct", speaker, "possessive", 0.6, paragraph=q.paragraph)
+        if tok.pos_ in ("VERB", "AUX"):
+            break
+    # the subject of the verb that governs the quote: "he aims to “restore trust in the police”"
+    for tok in span.root.ancestors:
+        if tok.pos_ in ("VERB", "AUX") and not quoted[tok.i]:
+            subj = att.subject_of(tok)
+            if subj is not None and not quoted[subj.i]:
+                speaker = att.speaker_of_token(subj)
+                if speaker is not None and speaker.type != "organisation" or \
+                        (speaker is not None and subj.ent_type_ == "ORG"):
+                    return Found(q.start, q.end, "direct", speaker, tok.lemma_.lower(), 0.55, paragraph=q.paragraph)
+            break
+    return None
+
+
+def _starts_paragraph(text: str, p_start: int, pos: int) -> bool:
+    return not text[p_start:pos].strip()
+
+
+def _governs(verb: Token, span: Span) -> bool:
+    """The verb is an ancestor of the quote's root (the quote is its object or clause)."""
+    root = span.root
+    return verb in root.ancestors or root.head == verb
+
+
+def _reported(doc: Doc, verb: Token, att: _Attributor, quoted: list[bool],
+              quote_ranges: list[tuple[int, int]], lex: Lexicons) -> Found | None:
+    obj = _according(verb)
+    if obj is not None:
+        # "according to X, CLAUSE": the rest of the sentence
+        sent = verb.sent
+        phrase_end = max(t.i for t in obj.subtree) + 1
+        clause = [t for t in sent if (t.i >= phrase_end or t.i < verb.i) and not t.is_punct]
+        if len(clause) < 4:
+            return None
+        start, end = clause[0].idx, clause[-1].idx + len(clause[-1])
+        subj = obj
+        cue = "according to"
+    else:
+        lemma = verb.lemma_.lower()
+        comps = [c for c in verb.children if c.dep_ in ("ccomp",) and c.i != verb.i]
+        if not comps:
+            return None
+        comp = comps[0]
+        tokens = sorted(comp.subtree, key=lambda t: t.i)
+        while tokens and (tokens[0].dep_ == "mark" or tokens[0].is_punct):
+            tokens = tokens[1:]
+        while tokens and tokens[-1].is_punct:
+            tokens = tokens[:-1]
+        if len(tokens) < 3 or not any(t.pos_ in ("VERB", "AUX") for t in tokens):
+            return None
+        if lemma in lex.weak or lemma in lex.cognition and lemma not in ("believe", "think", "accept"):
+            if lemma in lex.weak:
+                return None
+        if any(quoted[t.i] for t in tokens):
+            return None  # the quote is the statement
+        start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+        subj = att.subject_of(verb)
+        cue = lemma
+        if subj is None or subj.i in {t.i for t in tokens}:
+            return None
+    for a, b in quote_ranges:
+        if a < end and start < b:
+            return None
+    speaker = att.speaker_of_token(subj)
+    if speaker is None:
+        return None
+    return Found(start, end, "indirect", speaker, cue, 0.7, frame=_frame(verb, quoted),
+                 paragraph=att.para_of(start))
+
+
+def _frame(verb: Token, quoted: list[bool]) -> tuple[int, int]:
+    """The attributing words whose tone counts toward stance: the verb and its object ("welcomed the plan"),
+    or the verb it depends on ("welcomed the plan, saying: ...")."""
+    head = verb.head if verb.dep_ in ("advcl", "xcomp") and verb.head.pos_ == "VERB" else verb
+    tokens = [head] + [t for c in head.children if c.dep_ in ("dobj", "acomp", "advmod", "neg") for t in c.subtree]
+    tokens = [t for t in tokens if not quoted[t.i]]
+    return min(t.idx for t in tokens), max(t.idx + len(t) for t in tokens)
