@@ -231,7 +231,7 @@ def find_statements(doc: Doc, index: ActorIndex, lex: Lexicons | None = None,
         if _is_reporting(tok, lex) or _according(tok) is not None:
             events.append((tok.idx, "verb", tok))
     events.sort(key=lambda e: (e[0], e[1]))
-    quote_ranges = [(q.open_mark, (q.close_mark + 1) if q.close_mark is not None else q.end) for q in quotes]
+    quote_ranges = [(q.open_mark, (q.close_mark + 1) if q.close_mark is not None else q.end, q.end) for q in quotes]
 
     for pos, what, obj in events:
         if what == "quote":
@@ -241,8 +241,11 @@ def find_statements(doc: Doc, index: ActorIndex, lex: Lexicons | None = None,
         if f is not None:
             found.append(f)
             att.note_speaker(f.speaker, f.end)
+    # a reported clause that quotes fragments is one statement: the fragments are not statements of their own
+    indirect = [f for f in found if f.kind == "indirect"]
+    found = [f for f in found if not (f.kind == "direct" and any(
+        g.start < f.start and f.end <= g.end for g in indirect))]
     found.sort(key=lambda f: (f.start, f.end))
-    # drop a reported clause that overlaps a direct quote or another statement
     out: list[Found] = []
     for f in found:
         clash = [g for g in out if g.start < f.end and f.start < g.end]
@@ -299,6 +302,10 @@ def _attribute_quote(doc: Doc, q: QuoteSpan, att: _Attributor, quoted: list[bool
         if att.last_speaker is not None and q.paragraph - att.last_speaker_para <= 2:
             return Found(q.start, q.end, "direct", att.last_speaker, "continuation", 0.75, paragraph=q.paragraph)
         return None
+    verbs_in_frame = [t for t in frame if t.pos_ in ("VERB", "AUX")]
+    if not verbs_in_frame and att.last_speaker is not None and q.paragraph == att.last_speaker_para:
+        # a split quote: “We are ready,” said Tom Lee. “We have been for years.”
+        return Found(q.start, q.end, "direct", att.last_speaker, "continuation", 0.7, paragraph=q.paragraph)
     if n_words < 4 or _title_like(text[q.start:q.end]):
         return None  # a scare quote or a title
     # a possessive holder: "his “determination to ...”"
@@ -352,7 +359,15 @@ def _reported(doc: Doc, verb: Token, att: _Attributor, quoted: list[bool],
         if not comps:
             return None
         comp = comps[0]
-        tokens = sorted(comp.subtree, key=lambda t: t.i)
+        # leave out clauses of their own reporting verbs ("..., as he asked: “...”"): they are statements too
+        cut = {t.i for d in comp.subtree if d is not comp and _is_reporting(d, lex) and d.dep_ in ("advcl", "conj")
+               for t in d.subtree}
+        tokens = sorted((t for t in comp.subtree if t.i not in cut), key=lambda t: t.i)
+        if cut:
+            first_cut = min(cut)
+            tokens = [t for t in tokens if t.i < first_cut]
+            while tokens and (tokens[-1].is_punct or tokens[-1].dep_ in ("mark", "cc")):
+                tokens = tokens[:-1]
         while tokens and (tokens[0].dep_ == "mark" or tokens[0].is_punct):
             tokens = tokens[1:]
         while tokens and tokens[-1].is_punct:
@@ -362,16 +377,28 @@ def _reported(doc: Doc, verb: Token, att: _Attributor, quoted: list[bool],
         if lemma in lex.weak or lemma in lex.cognition and lemma not in ("believe", "think", "accept"):
             if lemma in lex.weak:
                 return None
-        if any(quoted[t.i] for t in tokens):
-            return None  # the quote is the statement
+        if quoted[tokens[0].i] or tokens[0].text in OPENERS:
+            return None  # the clause opens with a quote: the quote is the statement
+        if lemma in lex.cognition and lemma not in lex.speech:
+            return None  # "X believes ..." is a view, not a statement, unless quoted
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+        # a clause that quotes a fragment ("said police were “very committed” to ...") runs to the quote's end
+        for a, b, content_end in quote_ranges:
+            if start <= a < end:
+                end = max(end, content_end)
         subj = att.subject_of(verb)
         cue = lemma
         if subj is None or subj.i in {t.i for t in tokens}:
             return None
-    for a, b in quote_ranges:
-        if a < end and start < b:
-            return None
+    if obj is not None:
+        for a, b, _ in quote_ranges:
+            if a < end and start < b:
+                return None
+    line_start = doc.text.rfind("\n", 0, start) + 1
+    line_end = doc.text.find("\n", end)
+    line = doc.text[line_start:line_end if line_end >= 0 else len(doc.text)].strip()
+    if line and line[-1] not in ".!?\"”’)…:" and len(line.split()) < 20:
+        return None  # a headline or a link line, not running text
     speaker = att.speaker_of_token(subj)
     if speaker is None:
         return None

@@ -1,0 +1,84 @@
+"""Statements and speakers on the real model: a table of (text, expected [(kind, speaker, text)]).
+
+Positives cover direct quotes (straight and curly, speaker before or after, split quotes, continuation
+paragraphs) and reported speech; negatives cover scare quotes, titles of works, naming, unattributed quotes and
+non-actor subjects."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.pipeline import extract_article
+from kg.extract.issues import load_codebook
+from kg.records import Document
+
+
+def run(nlp, text: str):
+    doc = nlp(text)
+    ex = extract_article(Document("t", "test", "article", text), doc, load_codebook(), {})
+    names = {a.id: a.name for a in ex.actors}
+    return [(s.kind, names[s.speaker], s.text) for s in ex.statements], ex
+
+
+CASES = [
+    # --- direct quotes
+    ("“We will act now,” Mr John Smith said.", [("direct", "John Smith", "We will act now,")]),
+    ('"We will act now," said John Smith.', [("direct", "John Smith", "We will act now,")]),
+    ("Jane Doe said: “The plan is good for the city.”", [("direct", "Jane Doe", "The plan is good for the city.")]),
+    ("“We are ready,” said Tom Lee. “We have been ready for years.”",
+     [("direct", "Tom Lee", "We are ready,"), ("direct", "Tom Lee", "We have been ready for years.")]),
+    ("Ken Marsh, chairman of the federation, told the PA news agency: “There is no detail.”",
+     [("direct", "Ken Marsh", "There is no detail.")]),
+    ("Mary Jones welcomed the plan.\n\n“It is a good start,” she said.",
+     [("direct", "Mary Jones", "It is a good start,")]),
+    # a floating paragraph continues the previous speaker
+    ("Paul Green said: “Crime is down this year.\n\n“But we cannot relax at all.”",
+     [("direct", "Paul Green", "Crime is down this year."), ("direct", "Paul Green", "But we cannot relax at all.")]),
+    # surname and title resolve to the full name
+    ("Sadiq Khan unveiled the plan on Monday.\n\n“Trust has been eroded,” Mr Khan said.",
+     [("direct", "Sadiq Khan", "Trust has been eroded,")]),
+    # --- reported speech
+    ("The minister, John Brown, said that the scheme would be scrapped next year.",
+     [("indirect", "John Brown", "the scheme would be scrapped next year")]),
+    ("According to Sarah Green, the budget is far too small for the city.",
+     [("indirect", "Sarah Green", "the budget is far too small for the city")]),
+    # --- negatives
+    ("The so-called “reform” was delayed again.", []),
+    ("She starred in “The Long Night” last year.", []),
+    ("They launched a campaign called “Safer Streets for All” in May.", []),
+    ("“Crime is up in every borough this year.”", []),
+    ("The plan notes that the “vast majority of officers do an excellent job”.", []),
+    ("Some who claimed it lacked detail were ignored.", []),
+]
+
+
+@pytest.mark.parametrize("text, expected", CASES, ids=[c[0][:40] for c in CASES])
+def test_statements_table(nlp, text, expected):
+    got, _ = run(nlp, text)
+    assert got == expected
+
+
+@pytest.mark.parametrize("text", [
+    "He said “this never ends.\n\nAnd then the article goes on without closing it.",
+    "“ ” “” \" \"\" ” “",
+    "“Unclosed at the very end",
+])
+def test_unbalanced_quotes_never_crash(nlp, text):
+    got, ex = run(nlp, text)
+    for s in ex.statements:
+        assert text[s.start:s.end] == s.text
+
+
+def test_roles_table(nlp):
+    # a place before a title stands for the organisation when the document knows it as a place
+    text = ("Crime in London fell. Ken Marsh, chairman of the Metropolitan Police Federation, said it was wrong. "
+            "London Victims’ Commissioner Claire Waxman said it was right. "
+            "Labour’s London Assembly policing and crime spokesperson, Unmesh Desai, said: “Good.”")
+    _, ex = run(nlp, text)
+    roles = {a.name: [(r.role, r.organisation) for r in a.roles] for a in ex.actors if a.roles}
+    assert roles["Ken Marsh"] == [("chairman", "Metropolitan Police Federation")]
+    assert roles["Claire Waxman"] == [("Victims' Commissioner", "London")]
+    assert roles["Unmesh Desai"] == [("policing and crime spokesperson", "London Assembly")]
+    for a in ex.actors:
+        for r in a.roles:
+            assert r.start is not None and text[r.start:r.end]
