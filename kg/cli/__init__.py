@@ -46,7 +46,9 @@ from kg.cli import cmd_analysis  # noqa: E402,F401
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the app, turning a ``KGError`` into one line and its exit code."""
     try:
-        app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except KGError as exc:
         print(f"kg: error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)

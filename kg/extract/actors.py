@@ -196,8 +196,16 @@ class ActorIndex:
             c = self.clusters[key] = Cluster(key, name, type_)
         return c
 
-    def add_actor(self, name: str, type_: str) -> Cluster:
-        return self._cluster(name, type_)
+    def add_actor(self, name: str, type_: str, start: int | None = None, end: int | None = None,
+                  is_subject: bool = True) -> Cluster:
+        """An actor found as a speaker but not by the NER; with offsets, later mentions can resolve to it."""
+        c = self._cluster(name, type_)
+        if start is not None and end is not None:
+            m = Mention(start, end, self.doc.text[start:end], name, type_, (), is_subject)
+            c.mentions.append(m)
+            self._by_mention.append((m, c))
+            self._by_mention.sort(key=lambda mc: mc[0].start)
+        return c
 
     # --------------------------------------------------------------------------------------- resolve
     def at(self, start: int, end: int) -> Cluster | None:
@@ -251,8 +259,18 @@ class ActorIndex:
         recent compatible person mentioned as a subject, else the most recent compatible person."""
         w = word.lower()
         gender = PRONOUNS.get(w)
+        if w in ("it", "they", "we"):
+            # "it said" / "they said": the last organisation (or group) that spoke or was named as a subject
+            if last_speaker is not None and last_speaker.type == "organisation" and \
+                    position - last_speaker_pos < window:
+                return last_speaker
+            for m, c in reversed([(m, c) for m, c in self._by_mention
+                                  if m.end <= position and position - m.start < window]):
+                if c.type == "organisation" and m.is_subject:
+                    return c
+            return None
         if gender is None:
-            return None  # they, some, others, it...: not resolved to one person
+            return None  # some, others, one...: not resolved to one actor
 
         def fits(c: Cluster) -> bool:
             return c.type == "person" and (gender is None or c.gender in (None, gender))

@@ -19,9 +19,11 @@ from spacy.tokens import Doc, Span, Token
 from kg.extract.actors import ActorIndex, Cluster, clean_name
 from kg.extract.lexicon import Lexicons, lexicons
 
-OPENERS = {"“": "”", "«": "»", "„": "“", '"': '"'}
+OPENERS = {"“", "«", "„", '"', "‘‘", "''"}
 CLOSERS = {"”", "»"}
 NAMING_VERBS = {"call", "title", "entitle", "dub", "name", "label", "brand", "headline", "term", "nickname"}
+_PRONOUN_WORDS = {"i", "you", "he", "she", "it", "we", "they", "him", "her", "us", "them", "one", "some", "others",
+                  "who", "that", "which", "this", "these", "those", "someone", "anyone", "everyone", "nobody"}
 _PARA = re.compile(r"\n\s*\n|\n")
 
 
@@ -55,28 +57,37 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+# An opening mark: “ « „ ", two single marks ‘‘ or '' used as one, or a misprinted ” that opens (space or bracket
+# before it, a letter after it). A closing mark: ” » ", two single marks ’’ or '', or a misprinted “ that closes.
+_OPEN = re.compile(r"‘‘|''|[“«„\"]|(?:(?<=^)|(?<=[\s(\[]))”(?=\w)")
+_CLOSE = {
+    "«": re.compile(r"»"),
+    "default": re.compile(r"’’|''|[”\"]|(?<=[^\s])“(?=[\s,.;:!?)]|$)"),
+}
+
+
 def quote_spans(text: str) -> list[QuoteSpan]:
     """Quoted spans, one per contiguous quotation, never crossing a paragraph. An opening mark with no closing
     mark before the paragraph ends quotes to the paragraph's end (the convention for quotes that continue in
-    the next paragraph); a stray closing mark is ignored."""
+    the next paragraph); a stray closing mark is ignored; common misprints (’’ for ”, ” for “) are read as meant."""
     out: list[QuoteSpan] = []
     for n, (p_start, p_end) in enumerate(paragraphs(text)):
         i = p_start
         while i < p_end:
-            ch = text[i]
-            if ch in OPENERS and not (ch == '"' and i > p_start and text[i - 1].isalnum() and i + 1 < p_end
-                                      and text[i + 1].isalnum()):
-                closer = OPENERS[ch]
-                j = text.find(closer, i + 1, p_end)
-                if ch == "„" and j < 0:
-                    j = text.find("”", i + 1, p_end)
-                close = j if j >= 0 else None
-                s, e = _trim(text, i + 1, j if j >= 0 else p_end)
-                if e > s and any(c.isalnum() for c in text[s:e]):
-                    out.append(QuoteSpan(s, e, i, close, n))
-                i = (j + 1) if j >= 0 else p_end
-            else:
-                i += 1
+            m = _OPEN.search(text, i, p_end)
+            if m is None:
+                break
+            o = m.start()
+            if m.group(0) == '"' and o > p_start and text[o - 1].isalnum() and m.end() < p_end \
+                    and text[m.end()].isalnum():
+                i = m.end()  # inch marks and the like: 5"6
+                continue
+            closer = _CLOSE.get(m.group(0), _CLOSE["default"])
+            c = closer.search(text, m.end(), p_end)
+            s, e = _trim(text, m.end(), c.start() if c else p_end)
+            if e > s and any(ch.isalnum() for ch in text[s:e]):
+                out.append(QuoteSpan(s, e, o, c.start() if c else None, n))
+            i = c.end() if c else p_end
     return out
 
 
@@ -104,14 +115,18 @@ class _Attributor:
         self.last_speaker: Cluster | None = None
         self.last_speaker_pos = -1
         self.last_speaker_para = -10
+        self.quoted: list[bool] | None = None
 
     def para_of(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.para_starts, pos) - 1)
 
     # ------------------------------------------------------------------------------- speaker phrase
-    def speaker_of_token(self, tok: Token) -> Cluster | None:
-        """Resolve a subject (or 'according to' object) token to an actor."""
+    def speaker_of_token(self, tok: Token, speech: bool = False) -> Cluster | None:
+        """Resolve a subject (or 'according to' object) token to an actor; ``speech``: it is the subject of a
+        verb of saying that governs a quote, so any noun phrase may be the speaker."""
         lex, index = self.lex, self.index
+        if self.quoted is not None and self.quoted[tok.i]:
+            return None  # words inside a quote do not speak
         if tok.lower_ in lex.non_speakers or tok.lemma_.lower() in lex.non_speakers:
             return None
         left = min(t.idx for t in tok.subtree)
@@ -123,7 +138,7 @@ class _Attributor:
             right = max(t.idx + len(t) for t in np_tokens)
         if tok.lower_ in ("who", "that", "which") and tok.head.dep_ == "relcl":
             return self.speaker_of_token(tok.head.head)
-        if tok.pos_ == "PRON":
+        if tok.lower_ in _PRONOUN_WORDS:
             return index.pronoun(tok.text, tok.idx, self.last_speaker, self.last_speaker_pos)
         found = index.at(tok.idx, tok.idx + len(tok))
         if found is not None:
@@ -132,14 +147,15 @@ class _Attributor:
         if found is not None:
             return found
         low = tok.lemma_.lower()
-        if tok.pos_ == "PROPN" and tok.is_title:
-            name = " ".join(t.text for t in tok.subtree if t.dep_ in ("compound", "flat") or t.i == tok.i)
+        if (tok.pos_ == "PROPN" or tok.pos_ == "PRON" and tok.lower_ not in _PRONOUN_WORDS) and tok.text[:1].isupper():
+            parts = [t for t in tok.subtree if t.dep_ in ("compound", "flat") or t.i == tok.i]
+            name = " ".join(t.text for t in parts)
             known = index.resolve_name(name)
             if known is not None:
                 return known
             name = " ".join(w for w in clean_name(name).split() if w.lower().rstrip(".") not in lex.honorifics)
             if name and name.lower() not in lex.non_speakers:
-                return index.add_actor(name, "person")
+                return index.add_actor(name, "person", parts[0].idx, parts[-1].idx + len(parts[-1]))
         if low in lex.role_nouns or low in lex.speaker_nouns:
             det = [c for c in tok.children if c.dep_ == "det"]
             if det and det[0].lower_ == "the" and low in lex.role_nouns:
@@ -159,6 +175,13 @@ class _Attributor:
             if name:
                 plural = tok.tag_ in ("NNS", "NNPS")
                 return index.add_actor(name, "organisation" if plural else "person")
+        if speech and tok.pos_ in ("NOUN", "PROPN", "ADJ") and low not in lex.non_speakers:
+            # any noun phrase that says something in so many words: "says my two-year-old"
+            words = [t for t in self.doc[tok.left_edge.i:tok.i + 1] if t.dep_ not in ("det", "poss")
+                     and not t.is_punct]
+            name = clean_name(" ".join(t.text for t in words))
+            if name and name.lower() not in lex.non_speakers:
+                return index.add_actor(name, "organisation" if tok.tag_ in ("NNS", "NNPS") else "person")
         return None
 
     def subject_of(self, verb: Token) -> Token | None:
@@ -222,6 +245,7 @@ def find_statements(doc: Doc, index: ActorIndex, lex: Lexicons | None = None,
         if span is not None:
             for t in span:
                 quoted[t.i] = True
+    att.quoted = quoted
     found: list[Found] = []
     # walk quotes and reported speech in text order, so "the last speaker" is always the previous one
     events: list[tuple[int, str, object]] = [(q.start, "quote", q) for q in quotes]
@@ -264,6 +288,18 @@ def _attribute_quote(doc: Doc, q: QuoteSpan, att: _Attributor, quoted: list[bool
         return None
     n_words = sum(1 for t in span if not t.is_punct)
     sents = {t.sent.start: t.sent for t in (span[0], span[-1])}
+    # the attribution may sit in the sentence right after the quote ('"..." Nunes said.') or right before it
+    # ("He said:"), when the parser splits them
+    last_sent = span[-1].sent
+    if last_sent.end < len(doc) and "\n" not in doc[last_sent.end - 1].text_with_ws:
+        nxt = doc[last_sent.end].sent
+        if len(nxt) <= 12:
+            sents.setdefault(nxt.start, nxt)
+    first_sent = span[0].sent
+    if first_sent.start > 0 and "\n" not in doc[first_sent.start - 1].text_with_ws:
+        prev = doc[first_sent.start - 1].sent
+        if prev[-1].text == ":" or (len(prev) > 1 and prev[-2].text == ":"):
+            sents.setdefault(prev.start, prev)
     frame = [t for s in sents.values() for t in s if not quoted[t.i] and not t.is_punct and not t.is_space]
     # the paragraph around the quote
     p_start, p_end = att.paras[q.paragraph]
@@ -287,7 +323,7 @@ def _attribute_quote(doc: Doc, q: QuoteSpan, att: _Attributor, quoted: list[bool
         for _, verb, subj in cands:
             if subj is None:
                 continue
-            speaker = att.speaker_of_token(subj)
+            speaker = att.speaker_of_token(subj, speech=verb.lemma_.lower() in lex.speech and subj.head == verb)
             if speaker is not None:
                 if n_words <= 6 and _title_like(text[q.start:q.end]) and not _governs(verb, span):
                     return None
@@ -306,6 +342,16 @@ def _attribute_quote(doc: Doc, q: QuoteSpan, att: _Attributor, quoted: list[bool
     if not verbs_in_frame and att.last_speaker is not None and q.paragraph == att.last_speaker_para:
         # a split quote: “We are ready,” said Tom Lee. “We have been for years.”
         return Found(q.start, q.end, "direct", att.last_speaker, "continuation", 0.7, paragraph=q.paragraph)
+    if not verbs_in_frame and n_words >= 4 and span[0].sent.start > 0:
+        # a quoted sentence standing alone after a sentence about a person: "Mr. Fry describes himself as ...
+        # “Why would I pander to them?”"
+        prev = doc[span[0].sent.start - 1].sent
+        if att.para_of(prev.start_char) == q.paragraph:
+            for tok in prev:
+                if tok.dep_ in ("nsubj", "nsubjpass") and tok.head == prev.root and not quoted[tok.i]:
+                    speaker = att.speaker_of_token(tok)
+                    if speaker is not None and speaker.type == "person":
+                        return Found(q.start, q.end, "direct", speaker, "continuation", 0.6, paragraph=q.paragraph)
     if n_words < 4 or _title_like(text[q.start:q.end]):
         return None  # a scare quote or a title
     # a possessive holder: "his “determination to ...”"
@@ -411,5 +457,5 @@ def _frame(verb: Token, quoted: list[bool]) -> tuple[int, int]:
     or the verb it depends on ("welcomed the plan, saying: ...")."""
     head = verb.head if verb.dep_ in ("advcl", "xcomp") and verb.head.pos_ == "VERB" else verb
     tokens = [head] + [t for c in head.children if c.dep_ in ("dobj", "acomp", "advmod", "neg") for t in c.subtree]
-    tokens = [t for t in tokens if not quoted[t.i]]
+    tokens = [t for t in tokens if not quoted[t.i]] or [verb]
     return min(t.idx for t in tokens), max(t.idx + len(t) for t in tokens)

@@ -21,6 +21,10 @@ from kg.extract.statements import quote_spans
     # inch marks between digits are not quotation marks
     ('A 5"6 board.', []),
     ("« Bonjour », dit-il.", ["Bonjour"]),
+    # misprints read as meant: ’’ closing, ” opening after a bracket
+    ("“We dedicate ourselves to comics,’’ says the founder.", ["We dedicate ourselves to comics,"]),
+    ("the appraisal (”This guy is landing rockets”) of him", ["This guy is landing rockets"]),
+    ("‘‘Two singles open,’’ he said.", ["Two singles open,"]),
 ])
 def test_quote_spans(text, expected):
     spans = quote_spans(text)
