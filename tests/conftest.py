@@ -15,6 +15,14 @@ SHARED = ROOT.parent / "shared"
 
 
 @pytest.fixture(scope="session")
+def paths():
+    """Where the sample corpus and its gold live (a namespace of Paths)."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(root=ROOT, corpus=CORPUS, article=ARTICLE, thread=THREAD, gold=GOLD, shared=SHARED)
+
+
+@pytest.fixture(scope="session")
 def nlp():
     from kg.extract import nlp as nlp_mod
 

@@ -41,26 +41,14 @@ from kg.cli import cmd_core  # noqa: E402,F401
 from kg.cli import cmd_neo4j  # noqa: E402,F401
 from kg.cli import cmd_rdf  # noqa: E402,F401
 from kg.cli import cmd_analysis  # noqa: E402,F401
+from kg.cli import cmd_eval  # noqa: E402,F401
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point: run the app, turning a ``KGError`` into one line and its exit code."""
+    """Console entry point. Commands turn library errors into one line and an exit code themselves
+    (``kg.cli._common.handle_errors``); this catches any raised outside a command the same way."""
     try:
-        code = app(args=argv, standalone_mode=False)
-        if isinstance(code, int) and code:
-            sys.exit(code)
+        app(args=argv, prog_name="kg")
     except KGError as exc:
         print(f"kg: error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        print("kg: aborted", file=sys.stderr)
-        sys.exit(130)
-    except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise

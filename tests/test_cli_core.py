@@ -1,0 +1,91 @@
+"""The core commands through Typer's CliRunner: extract, run, help texts, and bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from kg.cli import app
+
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_extract_writes_one_file_per_document(tmp_path, paths):
+    out = tmp_path / "x"
+    result = invoke("extract", paths.article, paths.thread, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted([paths.article.stem + ".json", paths.thread.stem + ".json"])
+    assert "2 document(s)" in result.output
+
+
+THREAD_WITHOUT_COMMENTS = "The Mayor and policing\n\nAdded by Talk London\n\nComments (0)\n\nAvatar for -\nUp vote 0\n"
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("empty.txt", b"", "empty"),
+    ("blank.txt", b"   \n\n  ", "empty"),
+    ("binary.txt", b"\x00\x01\x02\x03binary\x00", "binary"),
+    ("latin1.txt", "Café au lait, said Renée.".encode("latin-1"), "UTF-8"),
+    ("thread.txt", THREAD_WITHOUT_COMMENTS.encode(), "no comments"),
+])
+def test_bad_input_one_line_non_zero_nothing_written(tmp_path, paths, name, content, message):
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    out = tmp_path / "out"
+    result = invoke("extract", paths.article, bad, "--out", out)
+    assert result.exit_code != 0
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    assert str(bad) in lines[0] and message.lower() in lines[0].lower()
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_unbalanced_quotes_do_not_crash(tmp_path):
+    doc = tmp_path / "unbalanced.txt"
+    doc.write_text("A headline\n\nJane Doe said “this never closes.\n\n“Nor does this, she said.\n\n”Stray.\n",
+                   encoding="utf-8")
+    result = invoke("extract", doc, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "out" / "unbalanced.json").read_text("utf-8"))
+    for s in data["statements"]:
+        assert data["document"]["text"][s["start"]:s["end"]] == s["text"]
+
+
+def test_unknown_kind_and_missing_model(tmp_path, paths):
+    result = invoke("extract", paths.article, "--out", tmp_path, "--kind", "book")
+    assert result.exit_code != 0 and "--kind 'book'" in result.output
+    result = invoke("extract", paths.article, "--out", tmp_path, "--model", "no_such_model_xyz")
+    assert result.exit_code != 0 and "no_such_model_xyz" in result.output and "not installed" in result.output
+
+
+def _commands(group: typer.Typer, prefix: str = ""):
+    import typer.main
+
+    cmd = typer.main.get_command(group)
+    stack = [(prefix, cmd)]
+    while stack:
+        name, c = stack.pop()
+        yield name, c
+        for sub_name, sub in getattr(c, "commands", {}).items():
+            stack.append((f"{name} {sub_name}".strip(), sub))
+
+
+def test_every_command_has_help():
+    names = []
+    for name, cmd in _commands(app):
+        if not name:
+            continue
+        names.append(name)
+        assert (cmd.help or "").strip(), f"`kg {name}` has no help text"
+        result = invoke(*name.split(), "--help")
+        assert result.exit_code == 0, name
+    for expected in ("run", "extract", "eval", "matrix", "network", "import dna", "export rdf", "query sparql",
+                     "query cypher", "serve sparql", "neo4j start", "neo4j stop", "neo4j status", "load neo4j"):
+        assert expected in names, f"`kg {expected}` is missing"
