@@ -402,13 +402,19 @@ def _reported(doc: Doc, verb: Token, att: _Attributor, quoted: list[bool],
     else:
         lemma = verb.lemma_.lower()
         comps = [c for c in verb.children if c.dep_ in ("ccomp",) and c.i != verb.i]
-        if not comps:
+        if comps:
+            comp = comps[0]
+            # leave out clauses of their own reporting verbs ("..., as he asked: “...”"): they are statements
+            cut = {t.i for d in comp.subtree if d is not comp and _is_reporting(d, lex)
+                   and d.dep_ in ("advcl", "conj") for t in d.subtree}
+            tokens = sorted((t for t in comp.subtree if t.i not in cut), key=lambda t: t.i)
+        elif _parenthetical(verb) and not any(quoted[t.i] for t in verb.sent):
+            # "Meeting the costs can be impossible, she said, especially for refugees.": the sentence around it
+            cut = set()
+            inner = {t.i for t in verb.subtree}
+            tokens = [t for t in verb.sent if t.i not in inner]
+        else:
             return None
-        comp = comps[0]
-        # leave out clauses of their own reporting verbs ("..., as he asked: “...”"): they are statements too
-        cut = {t.i for d in comp.subtree if d is not comp and _is_reporting(d, lex) and d.dep_ in ("advcl", "conj")
-               for t in d.subtree}
-        tokens = sorted((t for t in comp.subtree if t.i not in cut), key=lambda t: t.i)
         if cut:
             first_cut = min(cut)
             tokens = [t for t in tokens if t.i < first_cut]
@@ -445,11 +451,21 @@ def _reported(doc: Doc, verb: Token, att: _Attributor, quoted: list[bool],
     line = doc.text[line_start:line_end if line_end >= 0 else len(doc.text)].strip()
     if line and line[-1] not in ".!?\"”’)…:" and len(line.split()) < 20:
         return None  # a headline or a link line, not running text
-    speaker = att.speaker_of_token(subj)
+    speaker = att.speaker_of_token(subj, speech=cue in ("say", "tell") and subj.head == verb)
     if speaker is None:
         return None
     return Found(start, end, "indirect", speaker, cue, 0.7, frame=_frame(verb, quoted),
                  paragraph=att.para_of(start))
+
+
+def _parenthetical(verb: Token) -> bool:
+    """A reporting verb set off inside or after the clause it reports: "..., she said, ..." / "..., X said."."""
+    if verb.dep_ not in ("parataxis", "ccomp", "advcl", "conj") or verb.head.i >= verb.i:
+        return False
+    if any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in verb.children):
+        return False
+    left = verb.left_edge.i
+    return left > verb.sent.start and verb.doc[left - 1].text in (",", "—", "–")
 
 
 def _frame(verb: Token, quoted: list[bool]) -> tuple[int, int]:
