@@ -1,0 +1,222 @@
+"""The actor x issue stance matrix: who supports or opposes what, how often, and on balance.
+
+For each actor (at ``person`` or ``organisation`` level, see ``kg.analysis.network.statement_table``) and
+issue:
+
+- ``support``, ``oppose``, ``neutral``: the number of statements of that stance about the issue;
+- ``net``: support - oppose (DNA's two-mode ``subtract``), the net position;
+- ``share``: support / (support + oppose), the share of supporting statements among those that take a
+  side; empty (``None``) where the actor took no side on the issue;
+- ``statements``: support + oppose + neutral.
+
+Actors with fewer than ``min_statements`` statements (over all issues) are left out. Written by file
+extension (``write_matrix``): ``.csv`` / ``.tsv`` (one value as a matrix, or ``value="all"`` for a long
+table), ``.xlsx`` (one sheet per value plus a long sheet), ``.json`` (everything).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+
+from kg.analysis.network import filter_rows, statement_table
+from kg.errors import ConfigError
+from kg.extracts import atomic_write_bytes, atomic_write_text
+from kg.records import Extract
+
+MATRIX_FORMATS = (".csv", ".tsv", ".xlsx", ".json")
+VALUES = ("net", "support", "oppose", "neutral", "statements", "share")
+
+
+@dataclass
+class StanceMatrix:
+    actors: list[str]
+    issues: list[str]
+    support: np.ndarray
+    oppose: np.ndarray
+    neutral: np.ndarray
+    level: str = "person"
+    evidence: dict[tuple[int, int], list[str]] = field(default_factory=dict)  # statement ids per cell
+
+    @property
+    def net(self) -> np.ndarray:
+        return self.support - self.oppose
+
+    @property
+    def statements(self) -> np.ndarray:
+        return self.support + self.oppose + self.neutral
+
+    @property
+    def share(self) -> np.ndarray:
+        """support / (support + oppose); NaN where the actor took no side."""
+        sided = self.support + self.oppose
+        out = np.full(sided.shape, np.nan)
+        np.divide(self.support, sided, out=out, where=sided > 0)
+        return out
+
+    def value(self, name: str) -> np.ndarray:
+        if name not in VALUES:
+            raise ConfigError(f"--value {name!r} is not one of: {', '.join(VALUES)}")
+        return getattr(self, name)
+
+    def long_rows(self) -> list[dict]:
+        """One dict per (actor, issue) with at least one statement."""
+        out = []
+        share = self.share
+        for i, a in enumerate(self.actors):
+            for j, issue in enumerate(self.issues):
+                if self.statements[i, j] == 0:
+                    continue
+                out.append({
+                    "actor": a, "issue": issue, "net": int(self.net[i, j]), "support": int(self.support[i, j]),
+                    "oppose": int(self.oppose[i, j]), "neutral": int(self.neutral[i, j]),
+                    "statements": int(self.statements[i, j]),
+                    "share": None if np.isnan(share[i, j]) else round(float(share[i, j]), 6),
+                    "evidence": self.evidence.get((i, j), []),
+                })
+        return out
+
+
+def stance_matrix(extracts: Iterable[Extract], *, level: str = "person", min_statements: int = 1,
+                  duplicates: str = "include", date_from: date | str | None = None,
+                  date_to: date | str | None = None) -> StanceMatrix:
+    """Actor x issue stance counts from extracts (see the module docstring)."""
+    if min_statements < 0:
+        raise ConfigError(f"--min-statements {min_statements} is negative; give 0 or more")
+    rows = filter_rows(statement_table(extracts, level=level), aggregation="ignore", duplicates=duplicates,
+                       date_from=date_from, date_to=date_to)
+    per_actor: dict[str, set[str]] = {}
+    for r in rows:
+        per_actor.setdefault(r.actor, set()).add(r.statement)
+    actors = sorted(a for a, ids in per_actor.items() if len(ids) >= min_statements)
+    keep = set(actors)
+    rows = [r for r in rows if r.actor in keep]
+    issues = sorted({r.issue for r in rows})
+    ai = {a: n for n, a in enumerate(actors)}
+    ij = {j: n for n, j in enumerate(issues)}
+    counts = {1: np.zeros((len(actors), len(issues))), 0: np.zeros((len(actors), len(issues))),
+              None: np.zeros((len(actors), len(issues)))}
+    evidence: dict[tuple[int, int], list[str]] = {}
+    for r in rows:
+        cell = (ai[r.actor], ij[r.issue])
+        counts[r.qualifier][cell] += 1
+        evidence.setdefault(cell, []).append(r.statement)
+    return StanceMatrix(actors, issues, counts[1], counts[0], counts[None], level,
+                        {c: sorted(set(v)) for c, v in evidence.items()})
+
+
+def similarity_order(values: np.ndarray) -> list[int]:
+    """Row order that puts similar rows next to each other (average-linkage clustering, optimal leaf order)."""
+    n = values.shape[0]
+    if n < 3:
+        return list(range(n))
+    from scipy.cluster.hierarchy import leaves_list, linkage, optimal_leaf_ordering
+    from scipy.spatial.distance import pdist
+
+    data = np.nan_to_num(np.asarray(values, dtype=float))
+    dist = pdist(data, metric="euclidean")
+    if not np.any(dist):
+        return list(range(n))
+    tree = optimal_leaf_ordering(linkage(dist, method="average"), dist)
+    return [int(i) for i in leaves_list(tree)]
+
+
+# ------------------------------------------------------------------------------------------- writers
+def _fmt(v: float, integer: bool) -> str:
+    if v is None or np.isnan(v):
+        return ""
+    return str(int(v)) if integer else f"{v:.6f}"
+
+
+def matrix_table(labels_rows: list[str], labels_cols: list[str], values: np.ndarray) -> list[list[str]]:
+    """The matrix layout of every CSV here: an empty cell then the column labels; then label, values."""
+    values = np.asarray(values, dtype=float)
+    finite = values[~np.isnan(values)]
+    integer = bool(np.all(np.mod(finite, 1) == 0))  # integers as integers, else six decimals (as DNA)
+    out = [[""] + list(labels_cols)]
+    for i, label in enumerate(labels_rows):
+        out.append([label] + [_fmt(v, integer) for v in values[i]])
+    return out
+
+
+def _delimited(table: list[list], delimiter: str) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
+    w.writerows(table)
+    return buf.getvalue()
+
+
+LONG_COLUMNS = ("actor", "issue", "net", "support", "oppose", "neutral", "statements", "share", "evidence")
+
+
+def _long_table(m: StanceMatrix) -> list[list]:
+    out: list[list] = [list(LONG_COLUMNS)]
+    for r in m.long_rows():
+        out.append([r["actor"], r["issue"], r["net"], r["support"], r["oppose"], r["neutral"], r["statements"],
+                    "" if r["share"] is None else r["share"], " ".join(r["evidence"])])
+    return out
+
+
+def write_matrix(matrix: StanceMatrix, path: Path, *, value: str = "net") -> Path:
+    """Write ``matrix`` by the extension of ``path`` (.csv, .tsv, .xlsx, .json), atomically.
+
+    CSV/TSV: ``value`` as a matrix (actors x issues), or ``value="all"`` for a long table with every value
+    and the evidence statement ids."""
+    path = Path(path)
+    ext = path.suffix.lower()
+    if ext not in MATRIX_FORMATS:
+        raise ConfigError(f"--out {path}: unknown matrix format {ext or '(none)'!r}; "
+                          f"use one of: {', '.join(MATRIX_FORMATS)}")
+    if value != "all":
+        matrix.value(value)  # checks the name
+    if ext in (".csv", ".tsv"):
+        table = _long_table(matrix) if value == "all" else matrix_table(matrix.actors, matrix.issues,
+                                                                          matrix.value(value))
+        atomic_write_text(path, _delimited(table, "," if ext == ".csv" else "\t"))
+    elif ext == ".json":
+        atomic_write_text(path, json.dumps(matrix_to_dict(matrix), ensure_ascii=False, indent=1) + "\n")
+    else:
+        atomic_write_bytes(path, _xlsx(matrix))
+    return path
+
+
+def matrix_to_dict(m: StanceMatrix) -> dict:
+    def grid(a: np.ndarray) -> list[list]:
+        return [[None if np.isnan(v) else (int(v) if float(v).is_integer() else round(float(v), 6))
+                 for v in row] for row in a]
+
+    return {"level": m.level, "actors": m.actors, "issues": m.issues,
+            **{name: grid(m.value(name)) for name in VALUES}, "cells": m.long_rows()}
+
+
+def _xlsx(m: StanceMatrix) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name in VALUES:
+        ws = wb.create_sheet(name)
+        ws.append([""] + m.issues)
+        for i, a in enumerate(m.actors):
+            ws.append([a] + [None if np.isnan(v) else (int(v) if float(v).is_integer() else float(v))
+                             for v in m.value(name)[i]])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        ws.freeze_panes = "B2"
+        ws.column_dimensions["A"].width = max([12] + [min(len(a), 50) for a in m.actors])
+    ws = wb.create_sheet("long")
+    for row in _long_table(m):
+        ws.append(row)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

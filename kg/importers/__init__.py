@@ -1,0 +1,1 @@
+"""Importers: other tools' data turned into extracts (``kg import ...``)."""
