@@ -26,6 +26,7 @@ class Lexicons:
     weak: frozenset[str]
     according: tuple[str, ...]
     speaker_nouns: frozenset[str]
+    spokes_nouns: frozenset[str]
     non_speakers: frozenset[str]
     honorifics: frozenset[str]
     male: frozenset[str]
@@ -53,6 +54,7 @@ def lexicons() -> Lexicons:
         weak=_lower_set(rep["weak"]),
         according=tuple(rep["according"]),
         speaker_nouns=_lower_set(rep["speaker_nouns"]),
+        spokes_nouns=_lower_set(rep.get("spokes_nouns", [])),
         non_speakers=_lower_set(rep["non_speakers"]),
         honorifics=_lower_set(people["honorifics"]),
         male=_lower_set(people["male"]),

@@ -158,13 +158,15 @@ class _Attributor:
                 return index.add_actor(name, "person", parts[0].idx, parts[-1].idx + len(parts[-1]))
         if low in lex.role_nouns or low in lex.speaker_nouns:
             det = [c for c in tok.children if c.dep_ == "det"]
-            if det and det[0].lower_ == "the" and low in lex.role_nouns:
+            definite = bool(det) and det[0].lower_ == "the" and tok.tag_ == "NN"
+            if definite and low in lex.role_nouns:
                 by_role = index.by_role_noun(low, tok.idx)
                 if by_role is not None:
                     return by_role
+            spokes = low in lex.spokes_nouns
             # "a spokesperson for the Home Office" -> the Home Office
             for child in tok.children:
-                if child.dep_ == "prep" and child.lower_ in ("for", "of", "at", "from"):
+                if spokes and child.dep_ == "prep" and child.lower_ in ("for", "of", "at", "from"):
                     for pobj in child.children:
                         org = index.at(pobj.idx, pobj.idx + len(pobj))
                         if org is not None:
@@ -187,7 +189,8 @@ class _Attributor:
     def subject_of(self, verb: Token) -> Token | None:
         v = verb
         for _ in range(4):
-            subjects = [c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")]
+            subjects = [c for c in v.children if c.dep_ in ("nsubj", "nsubjpass") and not c.is_punct
+                        and not (self.quoted is not None and self.quoted[c.i])]
             if subjects:
                 # two subjects is a misparse of "London Victims’ Commissioner Claire Waxman": prefer a person
                 named = [c for c in subjects
