@@ -32,6 +32,7 @@ class Lexicons:
     male: frozenset[str]
     female: frozenset[str]
     role_nouns: frozenset[str]
+    role_verbs: dict
     support: frozenset[str]
     oppose: frozenset[str]
     negators: frozenset[str]
@@ -60,6 +61,7 @@ def lexicons() -> Lexicons:
         male=_lower_set(people["male"]),
         female=_lower_set(people["female"]),
         role_nouns=_lower_set(people["role_nouns"]),
+        role_verbs={str(k).lower(): str(v) for k, v in (people.get("role_verbs") or {}).items()},
         support=_lower_set(stance["support"]),
         oppose=_lower_set(stance["oppose"]),
         negators=_lower_set(stance["negators"]),

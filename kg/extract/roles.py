@@ -135,7 +135,33 @@ def find_roles(doc: Doc, mentions: list[Mention], index: ActorIndex,
             role = _split_role(doc, _phrase_tokens(root.head, name_ids), index, lex)
             if role:
                 yield m, role
-        # 3. a title run right before the name (and its honorifics)
+        # 3. a relative clause: "X, who chairs the Y", "X, who is the chairman of Y"
+        for child in root.children:
+            if child.dep_ != "relcl" or child.i < span.end:
+                continue
+            if not any(c.lower_ in ("who", "that") and c.dep_ in ("nsubj", "nsubjpass") for c in child.children):
+                continue
+            lemma = child.lemma_.lower()
+            if lemma in lex.role_verbs:
+                objs = [c for c in child.children if c.dep_ in ("dobj", "pobj")]
+                org = None
+                if objs:
+                    ents = [e for e in doc.ents if e.label_ in ("ORG",) and e.start <= objs[0].i < e.end]
+                    org = clean_name(ents[0].text) if ents else None
+                    if org:
+                        cluster = index.by_name(org)
+                        org = cluster.name if cluster is not None and cluster.type == "organisation" else org
+                if org:
+                    end_tok = max(t.i for t in objs[0].subtree)
+                    yield m, Role(role=lex.role_verbs[lemma], organisation=org, start=child.idx,
+                                  end=doc[end_tok].idx + len(doc[end_tok]))
+            elif lemma == "be":
+                for attr in child.children:
+                    if attr.dep_ == "attr":
+                        role = _split_role(doc, _phrase_tokens(attr, name_ids), index, lex)
+                        if role:
+                            yield m, role
+        # 4. a title run right before the name (and its honorifics)
         j = span.start - 1
         run: list[Token] = []
         while j >= 0 and len(run) < 7:

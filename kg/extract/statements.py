@@ -146,6 +146,11 @@ class _Attributor:
         found = index.at(left, right)
         if found is not None:
             return found
+        for child in tok.children:  # "the founder of the shop, Ana Ruiz"
+            if child.dep_ == "appos" and child.pos_ == "PROPN":
+                found = self.speaker_of_token(child, speech)
+                if found is not None:
+                    return found
         low = tok.lemma_.lower()
         if (tok.pos_ == "PROPN" or tok.pos_ == "PRON" and tok.lower_ not in _PRONOUN_WORDS) and tok.text[:1].isupper():
             parts = [t for t in tok.subtree if t.dep_ in ("compound", "flat") or t.i == tok.i]
@@ -467,7 +472,7 @@ def _parenthetical(verb: Token) -> bool:
         return False
     if any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in verb.children):
         return False
-    left = verb.left_edge.i
+    left = min(t.i for t in verb.subtree if not t.is_punct)
     return left > verb.sent.start and verb.doc[left - 1].text in (",", "—", "–")
 
 

@@ -42,7 +42,24 @@ CASES = [
      [("indirect", "John Brown", "the scheme would be scrapped next year")]),
     ("According to Sarah Green, the budget is far too small for the city.",
      [("indirect", "Sarah Green", "the budget is far too small for the city")]),
+    # a reporting verb set off inside the clause it reports
+    ("Ruth Carey spoke at the hearing.\n\nThe fees can be almost impossible to meet for refugees, she said, "
+     "especially after years of war.",
+     [("indirect", "Ruth Carey", "The fees can be almost impossible to meet for refugees, she said, especially after "
+       "years of war")]),
+    # "it said": the organisation that spoke last
+    ("The Home Office said the scheme would continue next year.\n\n“We are committed to the scheme,” it said.",
+     [("indirect", "Home Office", "the scheme would continue next year"),
+      ("direct", "Home Office", "We are committed to the scheme,")]),
+    # misprinted closing marks, speaker after the verb
+    ("“We dedicate ourselves to local creators,’’ says the founder of the shop, Ana Ruiz.",
+     [("direct", "Ana Ruiz", "We dedicate ourselves to local creators,")]),
+    # a quoted fragment inside a reported clause is part of the clause
+    ("Dr Rosa Diaz said police were “very committed” to hearing what victims had to say.",
+     [("indirect", "Rosa Diaz", "police were “very committed” to hearing what victims had to say")]),
     # --- negatives
+    ("Sanders says Trump didn’t cave on the border wall", []),  # a headline line, not running text
+    ("Many people think the minister might lose his seat at the election.", []),  # a view, not a statement
     ("The so-called “reform” was delayed again.", []),
     ("She starred in “The Long Night” last year.", []),
     ("They launched a campaign called “Safer Streets for All” in May.", []),
@@ -82,3 +99,18 @@ def test_roles_table(nlp):
     for a in ex.actors:
         for r in a.roles:
             assert r.start is not None and text[r.start:r.end]
+
+
+@pytest.mark.parametrize("text, name, expected", [
+    ("Mary Jones, who chairs the Metropolitan Police Federation, said it was wrong.", "Mary Jones",
+     [("chair", "Metropolitan Police Federation")]),
+    ("Tom Lee, who is the chief executive of the British Retail Consortium, said prices rose.", "Tom Lee",
+     [("chief executive", "British Retail Consortium")]),
+    # negatives: a relative clause that states no role
+    ("Mary Jones, who lives in Leeds, said it was wrong.", "Mary Jones", []),
+    ("Mary Jones, who met the Metropolitan Police Federation, said it was wrong.", "Mary Jones", []),
+])
+def test_roles_from_relative_clauses(nlp, text, name, expected):
+    _, ex = run(nlp, text)
+    (actor,) = [a for a in ex.actors if a.name == name]
+    assert [(r.role, r.organisation) for r in actor.roles] == expected
