@@ -234,10 +234,14 @@ def _according(tok: Token) -> Token | None:
 
 
 def _title_like(text: str) -> bool:
+    """Capitalised like a title of a work or a programme: “The Kid Who Would Be King”, “Face the Nation”."""
     words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text)]
     small = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "with", "by", "or"}
-    return 0 < len(words) <= 8 and all(w[0].isupper() or w.lower() in small for w in words) and \
-        words[0][0].isupper() and not text.rstrip().endswith((".", "?", "!", ","))
+    capitalised = all(w[0].isupper() or w.lower() in small for w in words)
+    if not (0 < len(words) <= 8 and capitalised and words[0][0].isupper()):
+        return False
+    stripped = text.rstrip()
+    return not stripped.endswith(("?", "!")) and (len(words) >= 2 or not stripped.endswith((".", ",")))
 
 
 def find_statements(doc: Doc, index: ActorIndex, lex: Lexicons | None = None,
@@ -295,6 +299,8 @@ def _attribute_quote(doc: Doc, q: QuoteSpan, att: _Attributor, quoted: list[bool
     if span is None or len(span) == 0:
         return None
     n_words = sum(1 for t in span if not t.is_punct)
+    if n_words <= 2 and not re.search(r"[.!?]\W*$", text[q.start:q.end]):
+        return None  # a term or a scare quote (“road map”, “honorific”), not a statement
     sents = {t.sent.start: t.sent for t in (span[0], span[-1])}
     # the attribution may sit in the sentence right after the quote ('"..." Nunes said.') or right before it
     # ("He said:"), when the parser splits them
@@ -430,7 +436,7 @@ def _reported(doc: Doc, verb: Token, att: _Attributor, quoted: list[bool],
                 tokens = tokens[:-1]
         while tokens and (tokens[0].dep_ == "mark" or tokens[0].is_punct):
             tokens = tokens[1:]
-        while tokens and tokens[-1].is_punct:
+        while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
             tokens = tokens[:-1]
         if len(tokens) < 3 or not any(t.pos_ in ("VERB", "AUX") for t in tokens):
             return None
