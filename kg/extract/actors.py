@@ -282,10 +282,11 @@ class ActorIndex:
             if not rivals:
                 return last_speaker
         earlier = [(m, c) for m, c in self._by_mention if m.end <= position and position - m.start < window]
-        for m, c in reversed(earlier):
-            if m.is_subject and fits(c):
-                return c
-        for m, c in reversed(earlier):
-            if fits(c):
-                return c
+        # people introduced by a full name or an honorific first; a lone word ("Stella's") may be no person
+        for strict in (True, False):
+            for want_subject in (True, False):
+                for m, c in reversed(earlier):
+                    if fits(c) and (m.is_subject or not want_subject) and \
+                            (not strict or len(c.name.split()) > 1 or c.gender is not None):
+                        return c
         return None

@@ -176,20 +176,41 @@ class _Attributor:
                         org = index.at(pobj.idx, pobj.idx + len(pobj))
                         if org is not None:
                             return org
-            words = [t for t in self.doc[tok.left_edge.i:tok.i + 1] if t.dep_ != "det" and not t.is_punct
-                     and t.pos_ in ("NOUN", "PROPN", "ADJ", "NUM")]
-            name = clean_name(" ".join(t.text for t in words)) if words else tok.text
+            name = self._noun_phrase(tok)
             if name:
                 plural = tok.tag_ in ("NNS", "NNPS")
                 return index.add_actor(name, "organisation" if plural else "person")
         if speech and tok.pos_ in ("NOUN", "PROPN", "ADJ") and low not in lex.non_speakers:
             # any noun phrase that says something in so many words: "says my two-year-old"
-            words = [t for t in self.doc[tok.left_edge.i:tok.i + 1] if t.dep_ not in ("det", "poss")
-                     and not t.is_punct]
-            name = clean_name(" ".join(t.text for t in words))
+            name = self._noun_phrase(tok)
             if name and name.lower() not in lex.non_speakers:
                 return index.add_actor(name, "organisation" if tok.tag_ in ("NNS", "NNPS") else "person")
         return None
+
+    def _noun_phrase(self, tok: Token) -> str:
+        """The speaker's whole noun phrase, determiners dropped: "one veteran of the infrastructure projects",
+        "immigration lawyers and experts", "a person familiar with the talks" -> "person familiar with the talks"."""
+        keep = {"compound", "amod", "nummod", "nmod", "prep", "pobj", "conj", "cc", "acl", "npadvmod", "advmod",
+                "quantmod", "punct", "poss", "case", "det", "pcomp", "dobj", "agent", "nsubj"}
+        words: list[Token] = []
+
+        def walk(t: Token) -> None:
+            words.append(t)
+            for c in t.children:
+                if c.dep_ in keep and not (self.quoted is not None and self.quoted[c.i]) and \
+                        not (c.dep_ == "punct" and c.text not in ("-", "–")):
+                    walk(c)
+
+        walk(tok)
+        words.sort(key=lambda t: t.i)
+        run = [w for w in words if tok.left_edge.i <= w.i <= tok.right_edge.i]
+        while run and (run[0].dep_ in ("det", "poss") or run[0].is_punct):
+            run = run[1:]
+        while run and (run[-1].is_punct or run[-1].dep_ in ("cc", "prep")):
+            run = run[:-1]
+        if not run or len(run) > 10:
+            return clean_name(tok.text)
+        return clean_name(self.doc[run[0].i:run[-1].i + 1].text)
 
     def subject_of(self, verb: Token) -> Token | None:
         v = verb
