@@ -125,12 +125,12 @@ def run(corpus: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto"
     files["graphml"] = write_graphml(graph, out / "graph.graphml")
     from kg.stores.rdf import write_rdf
 
-    files["rdf"] = write_rdf(graph, out / "graph.ttl")
+    files["rdf"] = write_rdf(graph, out / "graph.ttl", extracts=extracts)
     if store:
         from kg.stores.oxigraph_store import fill
 
         progress("store", 0, 1)
-        fill(graph, out / "store")
+        fill(graph, out / "store", extracts=extracts)
         files["store"] = out / "store"
         progress("store", 1, 1)
     result = RunResult(
