@@ -1,0 +1,41 @@
+"""``kg eval``: score extracts against gold files (thin wrapper over ``kg.evaluation.evaluate``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from kg.cli import app
+from kg.cli._common import handle_errors
+from kg.evaluation import evaluate, tables
+
+
+@app.command("eval")
+@handle_errors
+def eval_cmd(
+    gold_dir: Path = typer.Argument(..., help="Folder of gold files (*.json), or one gold file."),
+    extracts_dir: Path = typer.Argument(..., help="Folder of extracts; each gold file needs <id>.json here."),
+    strict: bool = typer.Option(
+        False, "--strict",
+        help="Also score exact-span matching: a prediction matches only when its span equals the gold "
+             "span once quotation marks, white space and punctuation are trimmed (matcher 'exact')."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as one JSON object instead of tables."),
+    errors: Optional[Path] = typer.Option(
+        None, "--errors", metavar="FILE",
+        help="Write the per-statement error list (missed, spurious, wrong span, wrong speaker...) as CSV."),
+) -> None:
+    """Score extracts against gold: Gender Gap Tracker quote P/R/F1 at 0.3 and 0.8, the word-set Dice rule,
+    speaker accuracy, attributed P/R/F1, roles, stance, thread replies, and errors by type.
+
+    A gold file without its extract is an error (exit 3). See docs/evaluation.md."""
+    report = evaluate(gold_dir, extracts_dir, strict=strict, errors_csv=errors)
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        console = Console(width=max(Console().width, 160))
+        for table in tables(report):
+            console.print(table)
