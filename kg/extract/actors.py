@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
+from kg.extract.nlp import text_of
 from kg.extract.lexicon import Lexicons, lexicons
 
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
@@ -140,7 +141,7 @@ class ActorIndex:
     # ----------------------------------------------------------------------------------------- build
     def _build(self, mentions: list[Mention]) -> None:
         lex = self.lex
-        text = self.doc.text
+        text = text_of(self.doc)
         # acronyms introduced as "Long Name (ABC)"
         for m in mentions:
             if m.type == "organisation":
@@ -201,7 +202,7 @@ class ActorIndex:
         """An actor found as a speaker but not by the NER; with offsets, later mentions can resolve to it."""
         c = self._cluster(name, type_)
         if start is not None and end is not None:
-            m = Mention(start, end, self.doc.text[start:end], name, type_, (), is_subject)
+            m = Mention(start, end, text_of(self.doc)[start:end], name, type_, (), is_subject)
             c.mentions.append(m)
             self._by_mention.append((m, c))
             self._by_mention.sort(key=lambda mc: mc[0].start)

@@ -19,6 +19,14 @@ def model_name(name: str | None = None) -> str:
     return name or os.environ.get("KG_MODEL") or DEFAULT_MODEL
 
 
+def text_of(doc: Doc) -> str:
+    """``doc.text``, computed once per document (spaCy rebuilds it from the tokens at every access)."""
+    text = doc.user_data.get("kg_text")
+    if text is None:
+        text = doc.user_data["kg_text"] = doc.text
+    return text
+
+
 def mark_paragraphs(doc: Doc) -> Doc:
     """A sentence never crosses a line break: the token after a newline starts a sentence."""
     for i, tok in enumerate(doc[:-1]):

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc
 
+from kg.extract.nlp import text_of
 from kg.extract.lexicon import Lexicons, lexicons
 from kg.records import Evidence
 
@@ -46,7 +47,7 @@ def _hits(doc: Doc, start: int, end: int, lex: Lexicons) -> list[tuple[int, int,
         pat = _phrase_patterns(words)
         if pat is None:
             continue
-        for m in pat.finditer(doc.text, start, end):
+        for m in pat.finditer(text_of(doc), start, end):
             if any(i in taken for i in range(m.start(), m.end())):
                 continue
             taken.update(range(m.start(), m.end()))
@@ -79,7 +80,7 @@ def score_stance(doc: Doc, start: int, end: int, lex: Lexicons | None = None, *,
                  frame: tuple[int, int] | None = None, proponent: bool = False,
                  cue: str | None = None) -> StanceResult:
     lex = lex or lexicons()
-    text = doc.text[start:end]
+    text = text_of(doc)[start:end]
     score = 0.0
     evidence: list[Evidence] = []
     contrast = [m.end() + start for m in _CONTRAST.finditer(text)]

@@ -17,6 +17,7 @@ from typing import Iterator
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.actors import ActorIndex, Cluster, clean_name
+from kg.extract.nlp import text_of
 from kg.extract.lexicon import Lexicons, lexicons
 
 OPENERS = {"“", "«", "„", '"', "‘‘", "''"}
@@ -109,8 +110,8 @@ class Found:
 class _Attributor:
     def __init__(self, doc: Doc, index: ActorIndex, lex: Lexicons):
         self.doc, self.index, self.lex = doc, index, lex
-        self.text = doc.text
-        self.paras = paragraphs(doc.text)
+        self.text = text_of(doc)
+        self.paras = paragraphs(text_of(doc))
         self.para_starts = [p[0] for p in self.paras]
         self.last_speaker: Cluster | None = None
         self.last_speaker_pos = -1
@@ -270,9 +271,10 @@ def find_statements(doc: Doc, index: ActorIndex, lex: Lexicons | None = None,
     """Direct quotes and reported speech in ``doc``, attributed; sorted by offset."""
     lex = lex or lexicons()
     att = _Attributor(doc, index, lex)
-    quotes = [q for q in quote_spans(doc.text) if q.start >= skip_before]
+    all_quotes = quote_spans(text_of(doc))
+    quotes = [q for q in all_quotes if q.start >= skip_before]
     quoted = [False] * (len(doc) + 1)
-    for q in quote_spans(doc.text):
+    for q in all_quotes:
         span = doc.char_span(q.open_mark, q.close_mark + 1 if q.close_mark is not None else q.end,
                              alignment_mode="expand")
         if span is not None:
@@ -315,7 +317,7 @@ def find_statements(doc: Doc, index: ActorIndex, lex: Lexicons | None = None,
 
 
 def _attribute_quote(doc: Doc, q: QuoteSpan, att: _Attributor, quoted: list[bool], lex: Lexicons) -> Found | None:
-    text = doc.text
+    text = text_of(doc)
     span = doc.char_span(q.start, q.end, alignment_mode="expand")
     if span is None or len(span) == 0:
         return None
@@ -481,9 +483,9 @@ def _reported(doc: Doc, verb: Token, att: _Attributor, quoted: list[bool],
         for a, b, _ in quote_ranges:
             if a < end and start < b:
                 return None
-    line_start = doc.text.rfind("\n", 0, start) + 1
-    line_end = doc.text.find("\n", end)
-    line = doc.text[line_start:line_end if line_end >= 0 else len(doc.text)].strip()
+    line_start = text_of(doc).rfind("\n", 0, start) + 1
+    line_end = text_of(doc).find("\n", end)
+    line = text_of(doc)[line_start:line_end if line_end >= 0 else len(text_of(doc))].strip()
     if line and line[-1] not in ".!?\"”’)…:" and len(line.split()) < 20:
         return None  # a headline or a link line, not running text
     speaker = att.speaker_of_token(subj, speech=cue in ("say", "tell") and subj.head == verb)

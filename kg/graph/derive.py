@@ -18,9 +18,10 @@ from kg.ids import digest
 POLARITY_SIGN = {"support": 1, "oppose": -1, "neutral": 0}
 
 
-def relation_id(kind: str, a: str, b: str, issue: str | None, mode: str) -> str:
+def relation_id(kind: str, a: str, b: str, issue: str | None, mode: str, reply: str | None = None) -> str:
+    """Positional ties are one per (pair, issue); interactional ties one per reply (``reply``: its statement)."""
     x, y = sorted((a, b))
-    return f"{kind.lower()}-{digest(x, y, issue or '', mode)}"
+    return f"{kind.lower()}-{digest(x, y, issue or '', mode, reply or '')}"
 
 
 def net_positions(g: Graph) -> dict[str, dict[str, list[str]]]:
@@ -33,8 +34,8 @@ def net_positions(g: Graph) -> dict[str, dict[str, list[str]]]:
 
 
 def _add_relation(g: Graph, kind: str, mode: str, a: str, b: str, issue: str | None,
-                  stances: list[str], statements: list[str], weight: float) -> None:
-    rid = relation_id(kind, a, b, issue, mode)
+                  stances: list[str], statements: list[str], weight: float, reply: str | None = None) -> None:
+    rid = relation_id(kind, a, b, issue, mode, reply)
     x, y = sorted((a, b))
     g.add_node(rid, (kind,), id=rid, mode=mode, issue=issue, actor_a=x, actor_b=y, weight=weight,
                evidence=sorted(statements), derived=True)
@@ -90,4 +91,5 @@ def derive_relations(g: Graph, *, min_net: int = 1) -> None:
         for issue in issues or [None]:
             stances = sorted(s for s in stances_of[parent] + stances_of[child.id]
                              if issue is None or g.nodes[s].props["issue"] == issue)
-            _add_relation(g, kind, "interactional", a, b, issue, stances, [parent, child.id], weight=1.0)
+            _add_relation(g, kind, "interactional", a, b, issue, stances, [parent, child.id], weight=1.0,
+                          reply=child.id)
