@@ -1,0 +1,149 @@
+"""Benchmark: load a synthetic corpus of 100k statements into the real local Neo4j, then time stance-matrix.
+
+    python scripts/bench_neo4j.py                     # its own server on free ports, data in a temp folder
+    python scripts/bench_neo4j.py --statements 20000  # smaller
+    python scripts/bench_neo4j.py --uri bolt://127.0.0.1:7687   # an already running server (NEO4J_PASSWORD)
+
+The corpus is made of kg.records (articles of 100 statements, 8 speakers and 4 issues each, drawn at random
+from pools sized so that an actor appears in 2 documents and an issue in 1 on average, so both recur across
+documents; 40% support, 30% oppose, 30% neutral), turned
+into the graph by kg.graph.build and written by kg.stores.neo4j_store.Neo4jWriter, exactly as
+`kg load neo4j` does. Rows = nodes + relationships written. Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import secrets
+import shutil
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from kg.ids import actor_id, statement_id
+from kg.queries import load as load_query
+from kg.records import Actor, Document, Extract, Issue, Statement
+from kg.stores import neo4j_server as ns
+from kg.stores.neo4j_store import Connection, Neo4jWriter, connect, run_query
+
+
+def synthetic_corpus(n_statements: int, per_doc: int = 100, speakers: int = 8, issues_per_doc: int = 4,
+                     docs_per_issue: int = 1, docs_per_actor: int = 2, seed: int = 7) -> list[Extract]:
+    rng = random.Random(seed)
+    n_docs = max(1, n_statements // per_doc)
+    actor_pool = [f"Speaker {i:05d}" for i in range(max(speakers, n_docs * speakers // docs_per_actor))]
+    issue_pool = [f"issue {i:05d}" for i in range(max(issues_per_doc, n_docs * issues_per_doc // docs_per_issue))]
+    out = []
+    for d in range(n_docs):
+        doc_id = f"synthetic-{d:05d}"
+        names = rng.sample(actor_pool, speakers)
+        labels = rng.sample(issue_pool, issues_per_doc)
+        sentences = [f"Sentence {k} of document {d} says something about the plan." for k in range(per_doc)]
+        text = " ".join(sentences)
+        doc = Document(id=doc_id, source=f"synthetic/{doc_id}.txt", kind="article", text=text,
+                       title=f"Synthetic article {d}", published="2024-01-01")
+        actors = [Actor(actor_id(n, "person"), n, "person") for n in names]
+        issues = [Issue(lab.replace(" ", "-"), lab) for lab in labels]
+        statements = []
+        pos = 0
+        for k, sentence in enumerate(sentences):
+            start, end = pos, pos + len(sentence)
+            pos = end + 1
+            r = rng.random()
+            stance = "support" if r < 0.4 else "oppose" if r < 0.7 else "neutral"
+            statements.append(Statement(
+                id=statement_id(doc_id, start, end), speaker=rng.choice(actors).id, text=sentence, start=start,
+                end=end, kind="direct", issues=[rng.choice(issues).id], stance=stance, confidence=0.8,
+                cue="said"))
+        out.append(Extract(doc, actors, issues, statements))
+    return out
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--statements", type=int, default=100_000)
+    ap.add_argument("--batch-size", type=int, default=10_000)
+    ap.add_argument("--heap", default="1g")
+    ap.add_argument("--uri", help="use this running server instead of starting one (password: NEO4J_PASSWORD)")
+    args = ap.parse_args(argv)
+
+    settings = None
+    if args.uri:
+        conn = Connection(uri=args.uri, password=ns.password_from_env())
+    else:
+        tmp = Path(tempfile.mkdtemp(prefix="kg-bench-neo4j-"))
+        settings = ns.ServerSettings(data=tmp, bolt_port=free_port(), http_port=free_port(), heap=args.heap,
+                                     pagecache="512m")
+        password = "b-" + secrets.token_urlsafe(12)
+        t = time.perf_counter()
+        ns.start(settings, password=password, progress=lambda m: print(f"  {m}", file=sys.stderr))
+        print(f"server started in {time.perf_counter() - t:.1f} s ({settings.data})", file=sys.stderr)
+        conn = Connection(uri=settings.bolt_uri, password=password)
+    try:
+        driver = connect(conn)
+        t = time.perf_counter()
+        corpus = synthetic_corpus(args.statements)
+        gen = time.perf_counter() - t
+        writer = Neo4jWriter(driver, batch_size=args.batch_size)
+        last = [0.0]
+
+        def progress(_phase: str, done: int, total: int) -> None:
+            now = time.perf_counter()
+            if now - last[0] > 5 or done == total:
+                last[0] = now
+                print(f"  {done:,}/{total:,} rows", file=sys.stderr)
+
+        report = writer.load(corpus, progress)
+        t = time.perf_counter()
+        again = writer.load(corpus)
+        reload_s = time.perf_counter() - t
+        counts, _, _ = driver.execute_query("MATCH (n) WITH count(n) AS n MATCH ()-[r]->() RETURN n, count(r) AS r")
+        # the machine's ceiling for comparison: the server alone creating 200k small nodes (no Python, no network)
+        t = time.perf_counter()
+        with driver.session() as session:
+            session.run("UNWIND range(1, 200000) AS i CALL (i) { CREATE (:BenchCeiling {id: i, start: i, end: i + 1}) } "
+                        "IN TRANSACTIONS OF 10000 ROWS").consume()
+        ceiling = 200_000 / (time.perf_counter() - t)
+        with driver.session() as session:
+            session.run("MATCH (n:BenchCeiling) CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+        query = load_query("stance-matrix", "cypher")
+        times, rows = [], 0
+        for _ in range(4):
+            t = time.perf_counter()
+            result = run_query(driver, query, {})
+            times.append(time.perf_counter() - t)
+            rows = len(result.rows)
+        driver.close()
+    finally:
+        if settings is not None:
+            ns.stop(settings)
+            shutil.rmtree(settings.data, ignore_errors=True)
+
+    rate = report.rows / report.seconds
+    print(f"| statements | {report.statements:,} in {report.documents:,} documents (corpus made in {gen:.1f} s) |")
+    print(f"| nodes / relationships in the database | {counts[0]['n']:,} / {counts[0]['r']:,} |")
+    print(f"| rows written (nodes + relationships) | {report.rows:,} in {report.batches} transactions of <= "
+          f"{args.batch_size:,} rows |")
+    print(f"| first load, wall time (graph build + derive + write) | {report.seconds:.1f} s |")
+    print(f"| **load rate** | **{rate:,.0f} rows/s** ({report.statements / report.seconds:,.0f} statements/s) |")
+    print(f"| second load of the same corpus (idempotent: {again.deleted_nodes} removed) | {reload_s:.1f} s |")
+    print(f"| `stance-matrix` ({rows:,} rows), first run / median of next 3 | {times[0]:.2f} s / "
+          f"{statistics.median(times[1:]):.2f} s |")
+    print(f"| ceiling: the server alone creating small nodes (`UNWIND range ... CREATE`) | {ceiling:,.0f} rows/s |")
+    print(f"| machine: {os.cpu_count()} cores, load average at the end {os.getloadavg()[0]:.1f} | |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
