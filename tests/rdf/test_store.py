@@ -53,7 +53,7 @@ def test_actor_statements_matches_networkx(small_store: Path, small_graph, actor
 
 def test_known_values(small_store: Path) -> None:
     rows = {r["label"]: r["count"] for r in oxigraph_store.run_query("node-count", store_dir=small_store).rows}
-    assert rows == {"Actor": 7, "Agreement": 5, "Conflict": 6, "Document": 2, "Issue": 5, "Membership": 2,
+    assert rows == {"Actor": 7, "Agreement": 5, "Conflict": 8, "Document": 2, "Issue": 5, "Membership": 2,
                     "Post": 5, "Stance": 10, "Statement": 9}
     matrix = oxigraph_store.run_query("stance-matrix", store_dir=small_store).rows
     ken = next(r for r in matrix if r["actor"] == "ken-marsh")
