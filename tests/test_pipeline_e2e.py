@@ -82,3 +82,16 @@ def test_agreement_and_conflict_are_derived(sample_graph):
     assert agreements and conflicts
     modes = {n.props["mode"] for n in agreements + conflicts}
     assert modes == {"positional", "interactional"}
+
+
+def test_shipped_extracts_are_current(tmp_path, paths, monkeypatch):
+    """extracts/ holds the sample corpus's extracts as golden files (made from the project folder with
+    `kg extract corpus --out extracts`); after a change to extraction, review the diff and refresh them."""
+    monkeypatch.chdir(paths.root)
+    extract_paths([paths.article.relative_to(paths.root), paths.thread.relative_to(paths.root)], tmp_path)
+    shipped = paths.root / "extracts"
+    names = sorted(p.name for p in shipped.glob("*.json"))
+    assert names == sorted(p.name for p in tmp_path.glob("*.json"))
+    for name in names:
+        assert (shipped / name).read_bytes() == (tmp_path / name).read_bytes(), (
+            f"extracts/{name} is stale: run `kg extract corpus --out extracts` and review the diff")
