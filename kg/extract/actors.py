@@ -20,6 +20,8 @@ _SPACES = re.compile(r"\s+")
 PRONOUNS = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female", "hers": "female"}
 PLURAL_PRONOUNS = {"they", "them", "their"}
 ORG_LABELS = {"ORG"}
+_MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january",
+           "february", "march", "april", "june", "july", "august", "september", "october", "november", "december"}
 PERSON_LABELS = {"PERSON"}
 
 
@@ -94,6 +96,8 @@ def find_mentions(doc: Doc, lex: Lexicons | None = None) -> list[Mention]:
                 tokens = tokens[cut[-1] + 1:]
                 start_i = tokens[0].i
         name = clean_name(doc[tokens[0].i:tokens[-1].i + 1].text)
+        if name.lower().rstrip(".") in _MONTHS:
+            continue  # "Mar 24, 2022" read as a person
         if not name or not any(c.isalpha() for c in name) or name.lower() in lex.honorifics:
             continue
         if kind == "person" and hon and len(name.split()) == 1 and not name[0].isupper():
@@ -182,7 +186,36 @@ class ActorIndex:
         for acronym, long_name in self._acronyms.items():
             if long_name.lower() in self.clusters:
                 self.clusters[long_name.lower()].aliases.add(acronym)
+        self._merge_short_org_names()
         self._by_mention.sort(key=lambda mc: mc[0].start)
+
+    def _merge_short_org_names(self) -> None:
+        """"Met" and "Metropolitan Police" are "Metropolitan Police Service" when they begin its name word by word
+        (each word a prefix of the longer one's). Between several such organisations, the one mentioned most
+        (acronyms included) takes them; a tie merges nothing."""
+        orgs = [c for c in self.clusters.values() if c.type == "organisation"]
+
+        def shortens(short: list[str], long: list[str]) -> bool:
+            return len(short) <= len(long) and short != long and \
+                all(b.lower().startswith(a.lower()) for a, b in zip(short, long))
+
+        for c in sorted(orgs, key=lambda c: len(c.name)):
+            if c.key not in self.clusters:
+                continue
+            longer = [o for o in orgs if o is not c and o.key in self.clusters and shortens(c.name.split(), o.name.split())]
+            if not longer:
+                continue
+            weight = {o.key: len(o.mentions) + sum(1 for m, k in self._by_mention if k is o and m.name in o.aliases)
+                      for o in longer}
+            best = max(weight.values())
+            top = [o for o in longer if weight[o.key] == best]
+            if len(top) != 1:
+                continue
+            target = top[0]
+            target.aliases |= {c.name} | c.aliases
+            target.mentions.extend(c.mentions)
+            self._by_mention = [(m, target if k is c else k) for m, k in self._by_mention]
+            del self.clusters[c.key]
 
     def _person_named(self, name: str) -> Cluster | None:
         for c in self.clusters.values():
