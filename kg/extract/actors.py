@@ -96,8 +96,11 @@ def find_mentions(doc: Doc, lex: Lexicons | None = None) -> list[Mention]:
                 tokens = tokens[cut[-1] + 1:]
                 start_i = tokens[0].i
         name = clean_name(doc[tokens[0].i:tokens[-1].i + 1].text)
-        if name.lower().rstrip(".") in _MONTHS:
+        if name.split()[0].lower().rstrip(".") in _MONTHS and (len(name.split()) == 1 or
+                                                                 any(ch.isdigit() for ch in name)):
             continue  # "Mar 24, 2022" read as a person
+        if kind == "person" and any(ch.isdigit() for ch in name):
+            continue
         if not name or not any(c.isalpha() for c in name) or name.lower() in lex.honorifics:
             continue
         if kind == "person" and hon and len(name.split()) == 1 and not name[0].isupper():

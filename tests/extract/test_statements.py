@@ -114,3 +114,19 @@ def test_roles_from_relative_clauses(nlp, text, name, expected):
     _, ex = run(nlp, text)
     (actor,) = [a for a in ex.actors if a.name == name]
     assert [(r.role, r.organisation) for r in actor.roles] == expected
+
+
+@pytest.mark.parametrize("text, name, aliases", [
+    ("The Metropolitan Police Service (MPS) said it would act. The Met said crime fell. The MPS agreed.",
+     "Metropolitan Police Service", {"MPS", "Met"}),
+    # two organisations a short name could abbreviate, mentioned equally often: no guess
+    ("The Metropolitan Police Service said it would act. The Metropolitan Police Federation said no. "
+     "The Metropolitan Police said crime fell.", "Metropolitan Police Service", set()),
+    # dates are not people
+    ("Mar 24, 2022\n\nJohn Smith said the plan was good.", "John Smith", set()),
+])
+def test_actor_aliases(nlp, text, name, aliases):
+    _, ex = run(nlp, text)
+    (actor,) = [a for a in ex.actors if a.name == name]
+    assert set(actor.aliases) >= aliases and (aliases or not actor.aliases)
+    assert not any(a.name in ("Mar", "Mar 24") for a in ex.actors)
