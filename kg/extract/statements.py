@@ -23,6 +23,8 @@ from kg.extract.lexicon import Lexicons, lexicons
 OPENERS = {"“", "«", "„", '"', "‘‘", "''"}
 CLOSERS = {"”", "»"}
 NAMING_VERBS = {"call", "title", "entitle", "dub", "name", "label", "brand", "headline", "term", "nickname"}
+# Verbs that characterise their object: "calls it a rookie mistake", "described the plan as a betrayal".
+CHARACTERISING_VERBS = {"call", "describe", "label", "brand", "dub", "term", "characterise", "characterize"}
 _PRONOUN_WORDS = {"i", "you", "he", "she", "it", "we", "they", "him", "her", "us", "them", "one", "some", "others",
                   "who", "that", "which", "this", "these", "those", "someone", "anyone", "everyone", "nobody"}
 _PARA = re.compile(r"\n\s*\n|\n")
@@ -439,7 +441,12 @@ def _reported(doc: Doc, verb: Token, att: _Attributor, quoted: list[bool],
     else:
         lemma = verb.lemma_.lower()
         comps = [c for c in verb.children if c.dep_ in ("ccomp",) and c.i != verb.i]
-        if comps:
+        characterisation = _characterisation(verb) if lemma in CHARACTERISING_VERBS else None
+        if characterisation is not None:
+            # "He now calls it a rookie mistake", "she described the plan as a betrayal of victims"
+            cut = set()
+            tokens = characterisation
+        elif comps:
             comp = comps[0]
             # leave out clauses of their own reporting verbs ("..., as he asked: “...”"): they are statements
             cut = {t.i for d in comp.subtree if d is not comp and _is_reporting(d, lex)
@@ -461,11 +468,10 @@ def _reported(doc: Doc, verb: Token, att: _Attributor, quoted: list[bool],
             tokens = tokens[1:]
         while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
             tokens = tokens[:-1]
-        if len(tokens) < 3 or not any(t.pos_ in ("VERB", "AUX") for t in tokens):
+        if characterisation is None and (len(tokens) < 3 or not any(t.pos_ in ("VERB", "AUX") for t in tokens)):
             return None
-        if lemma in lex.weak or lemma in lex.cognition and lemma not in ("believe", "think", "accept"):
-            if lemma in lex.weak:
-                return None
+        if lemma in lex.weak and characterisation is None:
+            return None
         if quoted[tokens[0].i] or tokens[0].text in OPENERS:
             return None  # the clause opens with a quote: the quote is the statement
         if lemma in lex.cognition and lemma not in lex.speech:
@@ -493,6 +499,27 @@ def _reported(doc: Doc, verb: Token, att: _Attributor, quoted: list[bool],
         return None
     return Found(start, end, "indirect", speaker, cue, 0.7, frame=_frame(verb, quoted),
                  paragraph=att.para_of(start))
+
+
+def _characterisation(verb: Token) -> list[Token] | None:
+    """The characterising phrase of an active "call X Y" / "describe X as Y" (two words or more), or None."""
+    if verb.tag_ == "VBN" or not any(c.dep_ == "dobj" for c in verb.children):
+        return None
+    for c in verb.children:
+        head = None
+        if c.dep_ in ("oprd", "xcomp") and c.pos_ in ("NOUN", "PROPN", "ADJ"):
+            head = c
+        elif c.dep_ == "prep" and c.lower_ == "as":
+            head = next((p for p in c.children if p.dep_ == "pobj"), None)
+        if head is not None:
+            tokens = sorted(head.subtree, key=lambda t: t.i)
+            while tokens and tokens[0].is_punct:
+                tokens = tokens[1:]
+            while tokens and tokens[-1].is_punct:
+                tokens = tokens[:-1]
+            if len(tokens) >= 2:
+                return tokens
+    return None
 
 
 def _parenthetical(verb: Token) -> bool:

@@ -57,7 +57,13 @@ CASES = [
     # a quoted fragment inside a reported clause is part of the clause
     ("Dr Rosa Diaz said police were “very committed” to hearing what victims had to say.",
      [("indirect", "Rosa Diaz", "police were “very committed” to hearing what victims had to say")]),
+    # a characterisation: "calls it X", "describes X as Y"
+    ("Pete Fry said he regrets the vote. He now calls it a rookie mistake.",
+     [("indirect", "Pete Fry", "he regrets the vote"), ("indirect", "Pete Fry", "a rookie mistake")]),
+    ("Jane Doe described the plan as a betrayal of victims.", [("indirect", "Jane Doe", "a betrayal of victims")]),
     # --- negatives
+    ("The plan was described as a betrayal of victims.", []),  # passive: no speaker
+    ("They called him Bob.", []),  # a name, not a characterisation of two words or more
     ("Sanders says Trump didn’t cave on the border wall", []),  # a headline line, not running text
     ("Many people think the minister might lose his seat at the election.", []),  # a view, not a statement
     ("The so-called “reform” was delayed again.", []),
