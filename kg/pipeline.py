@@ -30,6 +30,11 @@ def extract_paths(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: st
 
     progress = progress or _noop
     documents = list(read_documents([Path(p) for p in inputs], kind=kind))
+    if not documents:
+        from kg.errors import InputError
+
+        where = ", ".join(str(p) for p in inputs) or "(no input)"
+        raise InputError(f"{where}: no documents found (files ending .txt .md .html .htm .json .csv)")
     seen: dict[str, str] = {}
     for d in documents:
         if d.id in seen:

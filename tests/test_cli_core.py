@@ -89,3 +89,12 @@ def test_every_command_has_help():
     for expected in ("run", "extract", "eval", "matrix", "network", "import dna", "export rdf", "query sparql",
                      "query cypher", "serve sparql", "neo4j start", "neo4j stop", "neo4j status", "load neo4j"):
         assert expected in names, f"`kg {expected}` is missing"
+
+
+def test_a_folder_without_documents_is_an_error(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.pdf").write_bytes(b"%PDF-1.4")
+    result = invoke("run", empty, "--out", tmp_path / "out")
+    assert result.exit_code != 0 and "no documents found" in result.output and str(empty) in result.output
+    assert not (tmp_path / "out").exists()
