@@ -234,6 +234,12 @@ class _Attributor:
                 v = v.head
             else:
                 break
+        # the small model sometimes splits "Vickers | said he ..." into two sentences: take the name before
+        if verb.i > 0 and verb.i == verb.sent.start:
+            prev = verb.doc[verb.i - 1]
+            if prev.pos_ in ("PROPN", "NOUN") and "\n" not in prev.text_with_ws and not prev.is_punct and \
+                    not (self.quoted is not None and self.quoted[prev.i]):
+                return prev
         return None
 
     def note_speaker(self, cluster: Cluster, pos: int) -> None:

@@ -61,6 +61,10 @@ CASES = [
     ("Pete Fry said he regrets the vote. He now calls it a rookie mistake.",
      [("indirect", "Pete Fry", "he regrets the vote"), ("indirect", "Pete Fry", "a rookie mistake")]),
     ("Jane Doe described the plan as a betrayal of victims.", [("indirect", "Jane Doe", "a betrayal of victims")]),
+    # the small model splits "Vickers | said ..." into two sentences: the name before the verb still speaks
+    ("Kevin Vickers met Brian Gallant.\n\nLanguage as priority issue\n\nVickers said he's a \"long ways from "
+     "making a decision,\" noting that he has served for 43 years.",
+     [("indirect", "Kevin Vickers", "he's a \"long ways from making a decision,")]),
     # --- negatives
     ("The plan was described as a betrayal of victims.", []),  # passive: no speaker
     ("They called him Bob.", []),  # a name, not a characterisation of two words or more
