@@ -235,8 +235,8 @@ class _Attributor:
             else:
                 break
         # the small model sometimes splits "Vickers | said he ..." into two sentences: take the name before
-        if verb.i > 0 and verb.i == verb.sent.start:
-            prev = verb.doc[verb.i - 1]
+        if v.i > 0 and v.i == v.sent.start:
+            prev = v.doc[v.i - 1]
             if prev.pos_ in ("PROPN", "NOUN") and "\n" not in prev.text_with_ws and not prev.is_punct and \
                     not (self.quoted is not None and self.quoted[prev.i]):
                 return prev

@@ -64,7 +64,8 @@ CASES = [
     # the small model splits "Vickers | said ..." into two sentences: the name before the verb still speaks
     ("Kevin Vickers met Brian Gallant.\n\nLanguage as priority issue\n\nVickers said he's a \"long ways from "
      "making a decision,\" noting that he has served for 43 years.",
-     [("indirect", "Kevin Vickers", "he's a \"long ways from making a decision,")]),
+     [("indirect", "Kevin Vickers", "he's a \"long ways from making a decision,"),
+      ("indirect", "Kevin Vickers", "he has served for 43 years")]),
     # --- negatives
     ("The plan was described as a betrayal of victims.", []),  # passive: no speaker
     ("They called him Bob.", []),  # a name, not a characterisation of two words or more
