@@ -27,6 +27,7 @@ NAMING_VERBS = {"call", "title", "entitle", "dub", "name", "label", "brand", "he
 CHARACTERISING_VERBS = {"call", "describe", "label", "brand", "dub", "term", "characterise", "characterize"}
 _PRONOUN_WORDS = {"i", "you", "he", "she", "it", "we", "they", "him", "her", "us", "them", "one", "some", "others",
                   "who", "that", "which", "this", "these", "those", "someone", "anyone", "everyone", "nobody"}
+_ALNUM = re.compile(r"\w")  # a line of only "." or "*" is no paragraph
 _PARA = re.compile(r"\n\s*\n|\n")
 
 
@@ -44,10 +45,10 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     pos = 0
     for m in _PARA.finditer(text):
-        if text[pos:m.start()].strip():
+        if _ALNUM.search(text, pos, m.start()):
             out.append((pos, m.start()))
         pos = m.end()
-    if text[pos:].strip():
+    if _ALNUM.search(text, pos):
         out.append((pos, len(text)))
     return out
 
@@ -62,7 +63,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 # An opening mark: “ « „ ", two single marks ‘‘ or '' used as one, or a misprinted ” that opens (space or bracket
 # before it, a letter after it). A closing mark: ” » ", two single marks ’’ or '', or a misprinted “ that closes.
-_OPEN = re.compile(r"‘‘|''|[“«„\"]|(?:(?<=^)|(?<=[\s(\[]))”(?=\w)")
+_OPEN = re.compile(r"‘‘|‘’(?=\w)|''|[“«„\"]|(?:(?<=^)|(?<=[\s(\[]))”(?=\w)")
 _CLOSE = {
     "«": re.compile(r"»"),
     "default": re.compile(r"’’|''|[”\"]|(?<=[^\s])“(?=[\s,.;:!?)]|$)"),
@@ -234,6 +235,11 @@ class _Attributor:
                 v = v.head
             else:
                 break
+        # an inverted speaker read as an object: "“...,” points out Ana Ruiz"
+        if any(c.dep_ == "ccomp" and c.i < verb.i for c in verb.children):
+            for c in verb.children:
+                if c.dep_ in ("dobj", "attr") and c.i > verb.i and c.pos_ == "PROPN":
+                    return c
         # the small model sometimes splits "Vickers | said he ..." into two sentences: take the name before
         if v.i > 0 and v.i == v.sent.start:
             prev = v.doc[v.i - 1]
@@ -357,7 +363,8 @@ def _attribute_quote(doc: Doc, q: QuoteSpan, att: _Attributor, quoted: list[bool
         return None
     verbs = [t for t in frame if _is_reporting(t, lex)]
     according = [(t, _according(t)) for t in frame if _according(t) is not None]
-    strong = [v for v in verbs if v.lemma_.lower() not in lex.weak or _governs(v, span)]
+    strong = [v for v in verbs if v.lemma_.lower() not in lex.weak or _governs(v, span)
+              or any(c.dep_ == "prt" and c.lower_ == "out" for c in v.children)]  # "points out"
     if strong or according:
         def distance(t: Token) -> tuple[bool, int]:
             # a verb that governs the quote beats a nearer one that does not

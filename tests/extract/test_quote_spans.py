@@ -25,6 +25,7 @@ from kg.extract.statements import quote_spans
     ("“We dedicate ourselves to comics,’’ says the founder.", ["We dedicate ourselves to comics,"]),
     ("the appraisal (”This guy is landing rockets”) of him", ["This guy is landing rockets"]),
     ("‘‘Two singles open,’’ he said.", ["Two singles open,"]),
+    ("he said. ‘’It’s not a question of who wins.” Then", ["It’s not a question of who wins."]),
 ])
 def test_quote_spans(text, expected):
     spans = quote_spans(text)

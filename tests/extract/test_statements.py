@@ -66,6 +66,14 @@ CASES = [
      "making a decision,\" noting that he has served for 43 years.",
      [("indirect", "Kevin Vickers", "he's a \"long ways from making a decision,"),
       ("indirect", "Kevin Vickers", "he has served for 43 years")]),
+    # "points out" is speech, though "point" alone is not
+    ("Ana Ruiz runs the shop.\n\n“You’re talking about one genre only,” points out Ana Ruiz.",
+     [("direct", "Ana Ruiz", "You’re talking about one genre only,")]),
+    # lines of only "." (scraped page breaks) are no paragraphs: the floating quote still continues
+    ("Chief Na'moks said he did not consider those actions threatening.\n\n.\n\n"
+     "\"There is some inhumanity that happened there.\"",
+     [("indirect", "Chief Na'moks", "he did not consider those actions threatening"),
+      ("direct", "Chief Na'moks", "There is some inhumanity that happened there.")]),
     # --- negatives
     ("The plan was described as a betrayal of victims.", []),  # passive: no speaker
     ("They called him Bob.", []),  # a name, not a characterisation of two words or more
