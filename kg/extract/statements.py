@@ -489,6 +489,8 @@ def _reported(doc: Doc, verb: Token, att: _Attributor, quoted: list[bool],
             return None  # the clause opens with a quote: the quote is the statement
         if lemma in lex.cognition and lemma not in lex.speech:
             return None  # "X believes ..." is a view, not a statement, unless quoted
+        if comps and characterisation is None and not cut:
+            tokens = _coordinated_tail(verb, tokens, quoted, lex)
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
         # a clause that quotes a fragment ("said police were “very committed” to ...") runs to the quote's end
         for a, b, content_end in quote_ranges:
@@ -512,6 +514,25 @@ def _reported(doc: Doc, verb: Token, att: _Attributor, quoted: list[bool],
         return None
     return Found(start, end, "indirect", speaker, cue, 0.7, frame=_frame(verb, quoted),
                  paragraph=att.para_of(start))
+
+
+def _coordinated_tail(verb: Token, tokens: list[Token], quoted: list[bool], lex: Lexicons) -> list[Token]:
+    """"She said A, but B." reports A and B: the parser hangs B on "said", the reader does not. The clause
+    runs on to the sentence's end over a coordinated clause that has no reporting verb or quote of its own."""
+    sent = verb.sent
+    last = tokens[-1].i
+    rest = [t for t in sent if t.i > last]
+    while rest and (rest[-1].is_punct or rest[-1].is_space):
+        rest = rest[:-1]
+    if not rest or verb.i > last:
+        return tokens
+    words = [t for t in rest if not t.is_punct]
+    if not words or words[0].dep_ != "cc" or words[0].head != verb:
+        return tokens
+    conjuncts = [c for c in verb.children if c.dep_ == "conj" and c.i > last]
+    if any(quoted[t.i] for t in rest) or any(_is_reporting(c, lex) for c in conjuncts):
+        return tokens  # "..., but he stressed ...": a statement of its own
+    return tokens + rest
 
 
 def _characterisation(verb: Token) -> list[Token] | None:

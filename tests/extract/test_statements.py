@@ -74,6 +74,10 @@ CASES = [
      "\"There is some inhumanity that happened there.\"",
      [("indirect", "Chief Na'moks", "he did not consider those actions threatening"),
       ("direct", "Chief Na'moks", "There is some inhumanity that happened there.")]),
+    # a coordinated clause hung on the reporting verb is still reported
+    ("Theresa May said a time limit could be put on the backstop, but it is not certain the EU would agree.",
+     [("indirect", "Theresa May", "a time limit could be put on the backstop, but it is not certain the EU "
+       "would agree")]),
     # --- negatives
     ("The plan was described as a betrayal of victims.", []),  # passive: no speaker
     ("They called him Bob.", []),  # a name, not a characterisation of two words or more
