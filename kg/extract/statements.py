@@ -24,6 +24,8 @@ OPENERS = {"“", "«", "„", '"', "‘‘", "''"}
 CLOSERS = {"”", "»"}
 NAMING_VERBS = {"call", "title", "entitle", "dub", "name", "label", "brand", "headline", "term", "nickname"}
 # Verbs that characterise their object: "calls it a rookie mistake", "described the plan as a betrayal".
+# Verbs whose object is the hearer, not the subject of what is reported ("told reporters that ...").
+HEARER_VERBS = {"tell", "ask", "remind", "inform", "urge", "warn", "advise", "assure", "convince", "persuade"}
 CHARACTERISING_VERBS = {"call", "describe", "label", "brand", "dub", "term", "characterise", "characterize"}
 _PRONOUN_WORDS = {"i", "you", "he", "she", "it", "we", "they", "him", "her", "us", "them", "one", "some", "others",
                   "who", "that", "which", "this", "these", "those", "someone", "anyone", "everyone", "nobody"}
@@ -465,6 +467,11 @@ def _reported(doc: Doc, verb: Token, att: _Attributor, quoted: list[bool],
             cut = {t.i for d in comp.subtree if d is not comp and _is_reporting(d, lex)
                    and d.dep_ in ("advcl", "conj") for t in d.subtree}
             tokens = sorted((t for t in comp.subtree if t.i not in cut), key=lambda t: t.i)
+            # "says the unemployment rate ... is more than double": the parser makes the subject an object
+            if lemma not in HEARER_VERBS and not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in comp.children):
+                objs = [c for c in verb.children if c.dep_ == "dobj" and verb.i < c.i < comp.i]
+                if objs:
+                    tokens = sorted(set(tokens) | set(objs[0].subtree), key=lambda t: t.i)
         elif _parenthetical(verb) and not any(quoted[t.i] for t in verb.sent):
             # "Meeting the costs can be impossible, she said, especially for refugees.": the sentence around it
             cut = set()

@@ -78,6 +78,10 @@ CASES = [
     ("Theresa May said a time limit could be put on the backstop, but it is not certain the EU would agree.",
      [("indirect", "Theresa May", "a time limit could be put on the backstop, but it is not certain the EU "
        "would agree")]),
+    # a clause subject the parser made the verb's object; but "told reporters" names the hearer
+    ("Sevaun Palvetzian says the unemployment rate of young Canadians is more than double the national average.",
+     [("indirect", "Sevaun Palvetzian", "the unemployment rate of young Canadians is more than double the "
+       "national average")]),
     # --- negatives
     ("The plan was described as a betrayal of victims.", []),  # passive: no speaker
     ("They called him Bob.", []),  # a name, not a characterisation of two words or more
