@@ -145,7 +145,15 @@ class _Attributor:
         if tok.lower_ in ("who", "that", "which") and tok.head.dep_ == "relcl":
             return self.speaker_of_token(tok.head.head)
         if tok.lower_ in _PRONOUN_WORDS:
-            return index.pronoun(tok.text, tok.idx, self.last_speaker, self.last_speaker_pos)
+            found = index.pronoun(tok.text, tok.idx, self.last_speaker, self.last_speaker_pos)
+            if found is None and tok.lower_ == "they":
+                # "Republican senators are eager ..., and they say ...": the plural subject just before
+                sents = [tok.sent] + ([self.doc[tok.sent.start - 1].sent] if tok.sent.start > 0 else [])
+                for sent in sents:
+                    for t in reversed([t for t in sent if t.i < tok.i]):
+                        if t.dep_ == "nsubj" and t.tag_ in ("NNS", "NNPS") and t.lower_ not in lex.non_speakers:
+                            return self.speaker_of_token(t, speech=True)
+            return found
         found = index.at(tok.idx, tok.idx + len(tok))
         if found is not None:
             return found
@@ -219,6 +227,13 @@ class _Attributor:
         return clean_name(self.doc[run[0].i:run[-1].i + 1].text)
 
     def subject_of(self, verb: Token) -> Token | None:
+        if not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+            # an inverted speaker read as an object: "“...,” points out Ana Ruiz"
+            if any(c.dep_ == "ccomp" and c.i < verb.i for c in verb.children) or \
+                    (verb.i > 0 and verb.doc[verb.i - 1].text == "," and verb.dep_ in ("conj", "parataxis", "advcl")):
+                for c in verb.children:
+                    if c.dep_ in ("dobj", "attr") and c.i > verb.i and c.pos_ == "PROPN":
+                        return c
         v = verb
         for _ in range(4):
             subjects = [c for c in v.children if c.dep_ in ("nsubj", "nsubjpass") and not c.is_punct
@@ -237,11 +252,6 @@ class _Attributor:
                 v = v.head
             else:
                 break
-        # an inverted speaker read as an object: "“...,” points out Ana Ruiz"
-        if any(c.dep_ == "ccomp" and c.i < verb.i for c in verb.children):
-            for c in verb.children:
-                if c.dep_ in ("dobj", "attr") and c.i > verb.i and c.pos_ == "PROPN":
-                    return c
         # the small model sometimes splits "Vickers | said he ..." into two sentences: take the name before
         if v.i > 0 and v.i == v.sent.start:
             prev = v.doc[v.i - 1]
@@ -473,9 +483,12 @@ def _reported(doc: Doc, verb: Token, att: _Attributor, quoted: list[bool],
                 if objs:
                     tokens = sorted(set(tokens) | set(objs[0].subtree), key=lambda t: t.i)
         elif _parenthetical(verb) and not any(quoted[t.i] for t in verb.sent):
-            # "Meeting the costs can be impossible, she said, especially for refugees.": the sentence around it
+            # "Meeting the costs can be impossible, she said, especially for refugees.": the sentence around it,
+            # less the verb and its speaker
             cut = set()
-            inner = {t.i for t in verb.subtree}
+            speaker_tok = att.subject_of(verb)
+            inner = {verb.i} | ({t.i for t in speaker_tok.subtree} if speaker_tok is not None and
+                                speaker_tok.head == verb else set())
             tokens = [t for t in verb.sent if t.i not in inner]
         else:
             return None
@@ -517,6 +530,12 @@ def _reported(doc: Doc, verb: Token, att: _Attributor, quoted: list[bool],
     if line and line[-1] not in ".!?\"”’)…:" and len(line.split()) < 20:
         return None  # a headline or a link line, not running text
     speaker = att.speaker_of_token(subj, speech=cue in ("say", "tell") and subj.head == verb)
+    if speaker is None and verb.tag_ == "VBG":
+        # "X argued that A, noting B": the participle's speaker is the reporting verb's
+        for anc in verb.ancestors:
+            if _is_reporting(anc, lex) and (s2 := att.subject_of(anc)) is not None:
+                speaker = att.speaker_of_token(s2)
+                break
     if speaker is None:
         return None
     return Found(start, end, "indirect", speaker, cue, 0.7, frame=_frame(verb, quoted),
@@ -567,10 +586,12 @@ def _parenthetical(verb: Token) -> bool:
     """A reporting verb set off inside or after the clause it reports: "..., she said, ..." / "..., X said."."""
     if verb.dep_ not in ("parataxis", "ccomp", "advcl", "conj") or verb.head.i >= verb.i:
         return False
-    if any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in verb.children):
-        return False
+    if any(c.dep_ in ("ccomp", "xcomp") or c.dep_ == "dobj" and not (c.pos_ == "PROPN" and c.i > verb.i)
+           for c in verb.children):
+        return False  # ("..., argued Sevaun Palvetzian." keeps its inverted speaker, read as an object)
     left = min(t.i for t in verb.subtree if not t.is_punct)
-    return left > verb.sent.start and verb.doc[left - 1].text in (",", "—", "–")
+    before = {verb.doc[left - 1].text if left > verb.sent.start else "", verb.doc[verb.i - 1].text}
+    return verb.i > verb.sent.start and bool(before & {",", "—", "–"})
 
 
 def _frame(verb: Token, quoted: list[bool]) -> tuple[int, int]:

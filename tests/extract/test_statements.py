@@ -82,6 +82,14 @@ CASES = [
     ("Sevaun Palvetzian says the unemployment rate of young Canadians is more than double the national average.",
      [("indirect", "Sevaun Palvetzian", "the unemployment rate of young Canadians is more than double the "
        "national average")]),
+    # an inverted parenthetical speaker; a participle speaks for the verb it hangs from; "they" = plural subject
+    ("That is not just a problem for the youth, but for society at large, argued Sevaun Palvetzian.",
+     [("indirect", "Sevaun Palvetzian", "That is not just a problem for the youth, but for society at large")]),
+    ("Brian Hemming argued that the move disadvantaged his group, noting the board frequently lobbies members.",
+     [("indirect", "Brian Hemming", "the move disadvantaged his group"),
+      ("indirect", "Brian Hemming", "the board frequently lobbies members")]),
+    ("Republican senators are eager to get back, and they say they do not want to consider any more bills.",
+     [("indirect", "Republican senators", "they do not want to consider any more bills")]),
     # --- negatives
     ("The plan was described as a betrayal of victims.", []),  # passive: no speaker
     ("They called him Bob.", []),  # a name, not a characterisation of two words or more
