@@ -466,6 +466,12 @@ def _reported(doc: Doc, verb: Token, att: _Attributor, quoted: list[bool],
     else:
         lemma = verb.lemma_.lower()
         comps = [c for c in verb.children if c.dep_ in ("ccomp",) and c.i != verb.i]
+        if not comps:
+            # "said in a statement that ...": the parser hangs the clause on the noun of the phrase
+            for prep in (c for c in verb.children if c.dep_ == "prep" and c.i > verb.i):
+                for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                    comps += [c for c in pobj.children if c.dep_ in ("acl", "relcl", "ccomp")
+                              and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)]
         characterisation = _characterisation(verb) if lemma in CHARACTERISING_VERBS else None
         if characterisation is not None:
             # "He now calls it a rookie mistake", "she described the plan as a betrayal of victims"

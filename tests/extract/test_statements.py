@@ -90,6 +90,8 @@ CASES = [
       ("indirect", "Brian Hemming", "the board frequently lobbies members")]),
     ("Republican senators are eager to get back, and they say they do not want to consider any more bills.",
      [("indirect", "Republican senators", "they do not want to consider any more bills")]),
+    ("Syed Ahmad spoke first. He said in a statement that the new king would be sworn in on Jan. 31.",
+     [("indirect", "Syed Ahmad", "the new king would be sworn in on Jan. 31")]),
     # --- negatives
     ("The plan was described as a betrayal of victims.", []),  # passive: no speaker
     ("They called him Bob.", []),  # a name, not a characterisation of two words or more
