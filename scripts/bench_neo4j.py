@@ -104,7 +104,9 @@ def main(argv: list[str] | None = None) -> int:
                 last[0] = now
                 print(f"  {done:,}/{total:,} rows", file=sys.stderr)
 
+        load_before = os.getloadavg()[0]
         report = writer.load(corpus, progress)
+        load_after = os.getloadavg()[0]
         t = time.perf_counter()
         again = writer.load(corpus)
         reload_s = time.perf_counter() - t
@@ -141,7 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| `stance-matrix` ({rows:,} rows), first run / median of next 3 | {times[0]:.2f} s / "
           f"{statistics.median(times[1:]):.2f} s |")
     print(f"| ceiling: the server alone creating small nodes (`UNWIND range ... CREATE`) | {ceiling:,.0f} rows/s |")
-    print(f"| machine: {os.cpu_count()} cores, load average at the end {os.getloadavg()[0]:.1f} | |")
+    print(f"| machine: {os.cpu_count()} cores; 1-min load average before / after the first load / at the end | "
+          f"{load_before:.1f} / {load_after:.1f} / {os.getloadavg()[0]:.1f} |")
     return 0
 
 

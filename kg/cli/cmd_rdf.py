@@ -88,11 +88,13 @@ def serve_sparql_cmd(
     """Serve the store as a SPARQL 1.1 Protocol endpoint on 127.0.0.1 (Oxigraph's server), until Ctrl-C."""
     from kg.stores.sparql_server import SparqlServer
 
-    server = SparqlServer(store, port, read_only=read_only).start()
-    typer.echo(f"SPARQL endpoint: {server.query_url} (store {store}); Ctrl-C to stop", err=True)
+    server = SparqlServer(store, port, read_only=read_only)
+    # Ctrl-C may come while the server is still starting: stop it whenever it comes
     try:
+        server.start()
+        typer.echo(f"SPARQL endpoint: {server.query_url} (store {store}); Ctrl-C to stop", err=True)
         server.wait()
     except KeyboardInterrupt:
-        pass
+        typer.echo(f"stopping the SPARQL endpoint {server.query_url}", err=True)
     finally:
         server.stop()

@@ -16,7 +16,9 @@ A load (``Neo4jWriter.load``):
    document that are gone, relationships that changed, derived relations that no longer hold;
 4. writes the nodes, then the relationships, each batch of ``batch_size`` rows in its own transaction:
    ``MERGE`` for what may exist, ``CREATE`` for what step 1 proved absent (the constraints still refuse a
-   duplicate node).
+   duplicate node). Each node batch returns the element ids of its nodes, so a relationship row finds both
+   ends by element id (a direct seek) instead of two look-ups in the ``id`` indexes; only ends the load does
+   not write (stances and statements of other documents) are looked up by label and ``id``.
 
 So loading the same extracts twice changes nothing, and re-extracting one document replaces that
 document's statements (with their stances and the derived relations that depended on them) only. Every
@@ -124,11 +126,13 @@ CYPHER_MERGE_NODES_REPLACE = """
 UNWIND $rows AS row
 MERGE (n:{label} {{id: row.id}})
 SET n = row.props
+RETURN collect([row.id, elementId(n)]) AS eids
 """
 CYPHER_MERGE_NODES_UPDATE = """
 UNWIND $rows AS row
 MERGE (n:{label} {{id: row.id}})
 SET n += row.props
+RETURN collect([row.id, elementId(n)]) AS eids
 """
 CYPHER_MERGE_ACTORS = """
 UNWIND $rows AS row
@@ -138,6 +142,7 @@ SET n += row.props
 SET n.aliases = row.props.aliases + older
 REMOVE n:Person:Organization:Anonymous
 SET n:{sublabel}
+RETURN collect([row.id, elementId(n)]) AS eids
 """
 # Nodes and relationships the pre-read proved absent are CREATEd (cheaper than MERGE; the uniqueness
 # constraints still refuse a duplicate node, failing that batch).
@@ -145,12 +150,31 @@ CYPHER_CREATE_NODES = """
 UNWIND $rows AS row
 CREATE (n:{label})
 SET n = row.props
+RETURN collect([row.id, elementId(n)]) AS eids
 """
 CYPHER_CREATE_EDGES = """
 UNWIND $rows AS row
 MATCH (a:{source} {{id: row.source}})
 MATCH (b:{target} {{id: row.target}})
 CREATE (a)-[r:{type}]->(b)
+SET r = row.props
+RETURN count(r) AS merged
+"""
+# Both ends written by this load: found by the element id its node write returned (a direct seek, no index
+# look-up); the label check guards against a stale id.
+CYPHER_CREATE_EDGES_BY_EID = """
+UNWIND $rows AS row
+MATCH (a:{source}) WHERE elementId(a) = row.a
+MATCH (b:{target}) WHERE elementId(b) = row.b
+CREATE (a)-[r:{type}]->(b)
+SET r = row.props
+RETURN count(r) AS merged
+"""
+CYPHER_MERGE_EDGES_BY_EID = """
+UNWIND $rows AS row
+MATCH (a:{source}) WHERE elementId(a) = row.a
+MATCH (b:{target}) WHERE elementId(b) = row.b
+MERGE (a)-[r:{type}]->(b)
 SET r = row.props
 RETURN count(r) AS merged
 """
@@ -297,13 +321,23 @@ def add_position_shortcuts(g: Graph) -> None:
 
 def _neo4j_value(value: Any) -> Any:
     """Neo4j properties: no nulls inside lists, no nested maps."""
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, list):
+        return [v for v in value if v is not None] if None in value else value  # the check is C-fast
+    if isinstance(value, tuple):
         return [v for v in value if v is not None]
     return value
 
 
 def _props(props: dict[str, Any]) -> dict[str, Any]:
-    return {k: _neo4j_value(v) for k, v in props.items() if v is not None}
+    """``props`` without nulls, as Neo4j stores them (called for every row of a load: kept cheap)."""
+    out = {}
+    for k, v in props.items():
+        if v is None:
+            continue
+        if isinstance(v, (list, tuple)):
+            v = _neo4j_value(v)
+        out[k] = v
+    return out
 
 
 @dataclass
@@ -335,12 +369,17 @@ class Neo4jWriter:
         return [r.data() for r in records]
 
     def _write_batches(self, query: str, rows: Sequence[Any], key: str, tick: Callable[[int], None],
-                       expect: bool = False) -> int:
-        """``query`` once per batch of ``rows``, each batch in its own transaction; returns the batch count."""
+                       expect: bool = False, eids: dict[str, str] | None = None) -> int:
+        """``query`` once per batch of ``rows``, each batch in its own transaction; returns the batch count.
+
+        With ``eids``, the query returns ``eids``, a list of ``[id, element id]`` of the nodes it wrote; they are
+        added to ``eids`` once the batch is committed."""
         n = 0
 
-        def work(tx: Any, batch: Sequence[Any]) -> None:
+        def work(tx: Any, batch: Sequence[Any]) -> list[list[str]]:
             result = tx.run(query, {key: list(batch)})
+            if eids is not None:  # one record: a list of [id, element id] (a record per row costs more)
+                return result.single(strict=True)["eids"]
             if expect:
                 merged = result.single()["merged"]
                 if merged != len(batch):
@@ -348,10 +387,13 @@ class Neo4jWriter:
                                      "is missing from the database; reload every extract of the folder")
             else:
                 result.consume()
+            return []
 
         with self.driver.session(database=self.database) as session:
             for batch in _chunks(rows, self.batch_size):
-                session.execute_write(work, batch)  # one transaction per batch
+                written = session.execute_write(work, batch)  # one transaction per batch
+                if eids is not None:
+                    eids.update(written)
                 n += 1
                 tick(len(batch))
         return n
@@ -468,9 +510,59 @@ class Neo4jWriter:
             report.batches += self._write_batches(query, sorted(ids), "ids", tick)
             report.deleted_nodes += len(ids)
 
-        # 2. nodes, grouped by their labels; those of a kind the pre-read covers whole and not found are new
         known = DOCUMENT_SCOPED + DERIVED_LABELS
+
+        def edge_groups() -> dict[tuple[str, str, str, bool], list[tuple[str, str, dict[str, Any]]]]:
+            """The relationship rows by (source label, type, target label, new), without the ends' element ids."""
+            out: dict[tuple[str, str, str, bool], list[tuple[str, str, dict[str, Any]]]] = defaultdict(list)
+            for e in sorted(edges, key=lambda e: e.key):
+                src = self._label_of(g, e.source, e.type, 0)
+                tgt = self._label_of(g, e.target, e.type, 1)
+                new = (src in known or e.type in SHORTCUT_TYPES) and e.key not in old_edges
+                out[(src, e.type, tgt, new)].append((e.source, e.target, _props(e.props)))
+            return out
+
+        # 2. the nodes (see _write_nodes)
+        eids = self._write_nodes(nodes, old_nodes, known, tick, report)
+        prepared = edge_groups()
+
+        # 3. relationships, grouped by (source label, type, target label); ends written above are found by
+        #    element id, the others (context nodes of other documents) by label and id
+        egroups: dict[tuple[str, str, str, bool, bool], list[dict[str, Any]]] = defaultdict(list)
+        for (src, type_, tgt, new), erows in prepared.items():
+            for source, target, props in erows:
+                a, b = eids.get(source), eids.get(target)
+                if a is not None and b is not None:
+                    egroups[(src, type_, tgt, new, True)].append({"a": a, "b": b, "props": props})
+                else:
+                    egroups[(src, type_, tgt, new, False)].append({"source": source, "target": target,
+                                                                   "props": props})
+        templates = {(True, True): CYPHER_CREATE_EDGES_BY_EID, (False, True): CYPHER_MERGE_EDGES_BY_EID,
+                     (True, False): CYPHER_CREATE_EDGES, (False, False): CYPHER_MERGE_EDGES}
+        for (src, type_, tgt, new, by_eid), rows in sorted(egroups.items()):
+            template = templates[(new, by_eid)]
+            query = template.format(source=_checked_label(src), type=_checked_type(type_),
+                                    target=_checked_label(tgt))
+            report.batches += self._write_batches(query, rows, "rows", tick, expect=True)
+            report.relationships += len(rows)
+
+        # 4. shared nodes nothing points at any more (not those the extracts name)
+        for label in SHARED_LABELS:
+            orphans = [r["id"] for r in self._read(CYPHER_ORPHANS.format(label=label))
+                       if r["id"] not in wanted_nodes]
+            if orphans:
+                report.batches += self._write_batches(CYPHER_DELETE_NODES.format(label=label), orphans, "ids",
+                                                      lambda _n: None)
+                report.deleted_nodes += len(orphans)
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    def _write_nodes(self, nodes: list[Any], old_nodes: dict[str, str], known: tuple[str, ...],
+                     tick: Callable[[int], None], report: LoadReport) -> dict[str, str]:
+        """Step 2 of ``load``: the nodes, grouped by their labels; those of a kind the pre-read covers whole and
+        not found are new. Returns node id -> element id for every node written."""
         groups: dict[tuple[tuple[str, ...], bool], list[dict[str, Any]]] = defaultdict(list)
+        eids: dict[str, str] = {}  # node id -> element id, for every node this load writes
         for n in sorted(nodes, key=lambda n: n.id):
             new = n.label in known and n.id not in old_nodes
             groups[(n.labels, new)].append({"id": n.id, "props": _props(n.props)})
@@ -489,34 +581,9 @@ class Neo4jWriter:
                 query = CYPHER_MERGE_NODES_UPDATE.format(label=primary)
             else:
                 query = CYPHER_MERGE_NODES_REPLACE.format(label=primary)
-            report.batches += self._write_batches(query, rows, "rows", tick)
+            report.batches += self._write_batches(query, rows, "rows", tick, eids=eids)
             report.nodes += len(rows)
-
-        # 3. relationships, grouped by (source label, type, target label)
-        egroups: dict[tuple[str, str, str, bool], list[dict[str, Any]]] = defaultdict(list)
-        for e in sorted(edges, key=lambda e: e.key):
-            src = self._label_of(g, e.source, e.type, 0)
-            tgt = self._label_of(g, e.target, e.type, 1)
-            new = (src in known or e.type in SHORTCUT_TYPES) and e.key not in old_edges
-            egroups[(src, e.type, tgt, new)].append({"source": e.source, "target": e.target,
-                                                     "props": _props(e.props)})
-        for (src, type_, tgt, new), rows in sorted(egroups.items()):
-            template = CYPHER_CREATE_EDGES if new else CYPHER_MERGE_EDGES
-            query = template.format(source=_checked_label(src), type=_checked_type(type_),
-                                    target=_checked_label(tgt))
-            report.batches += self._write_batches(query, rows, "rows", tick, expect=True)
-            report.relationships += len(rows)
-
-        # 4. shared nodes nothing points at any more (not those the extracts name)
-        for label in SHARED_LABELS:
-            orphans = [r["id"] for r in self._read(CYPHER_ORPHANS.format(label=label))
-                       if r["id"] not in wanted_nodes]
-            if orphans:
-                report.batches += self._write_batches(CYPHER_DELETE_NODES.format(label=label), orphans, "ids",
-                                                      lambda _n: None)
-                report.deleted_nodes += len(orphans)
-        report.seconds = time.perf_counter() - t0
-        return report
+        return eids
 
 
 def load_extracts(extracts: Iterable[Extract], conn: Connection, *, batch_size: int = DEFAULT_BATCH_SIZE,
