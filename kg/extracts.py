@@ -129,16 +129,22 @@ def read(path: Path) -> Extract:
     return Extract.from_dict(data)
 
 
-def list_files(extracts_dir: Path) -> list[Path]:
-    extracts_dir = Path(extracts_dir)
-    if extracts_dir.is_file():
-        return [extracts_dir]
-    if not extracts_dir.is_dir():
-        raise ExtractsError(f"{extracts_dir}: no such extracts folder")
-    files = sorted(p for p in extracts_dir.glob("*.json") if not p.name.startswith("."))
+def json_files(folder: Path, *, what: str, error: type[Exception], hint: str = "") -> list[Path]:
+    """The ``*.json`` files of ``folder`` (hidden ones left out), sorted; a file given instead is itself.
+    A missing folder or one without JSON files raises ``error`` naming it and ``what`` was looked for."""
+    folder = Path(folder)
+    if folder.is_file():
+        return [folder]
+    if not folder.is_dir():
+        raise error(f"{folder}: no such {what} folder")
+    files = sorted(p for p in folder.glob("*.json") if not p.name.startswith("."))
     if not files:
-        raise ExtractsError(f"{extracts_dir}: no extracts files (*.json) in this folder; run `kg extract` first")
+        raise error(f"{folder}: no {what} files (*.json) in this folder{hint}")
     return files
+
+
+def list_files(extracts_dir: Path) -> list[Path]:
+    return json_files(extracts_dir, what="extracts", error=ExtractsError, hint="; run `kg extract` first")
 
 
 def read_dir(extracts_dir: Path) -> list[Extract]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg.extracts import json_files
 from kg.errors import InputError
 
 _ANONYMOUS = re.compile(r"anonymous-\d+$", re.IGNORECASE)
@@ -137,15 +138,7 @@ def read_gold(path: Path) -> GoldDocument:
 
 
 def gold_files(gold_dir: Path) -> list[Path]:
-    gold_dir = Path(gold_dir)
-    if gold_dir.is_file():
-        return [gold_dir]
-    if not gold_dir.is_dir():
-        raise InputError(f"{gold_dir}: no such gold folder")
-    files = sorted(p for p in gold_dir.glob("*.json") if not p.name.startswith("."))
-    if not files:
-        raise InputError(f"{gold_dir}: no gold files (*.json) in this folder")
-    return files
+    return json_files(gold_dir, what="gold", error=InputError)
 
 
 def read_gold_dir(gold_dir: Path) -> list[GoldDocument]:

@@ -68,7 +68,6 @@ def _hits(doc: Doc, start: int, end: int, lex: Lexicons) -> list[tuple[int, int,
         for k in range(max(span.start, tok.i - 3), tok.i):
             t = doc[k]
             if t.is_punct and t.text in ",;:.":
-                negated = False if not negated else negated
                 break
             if t.lower_ in lex.negators:
                 negated = True
