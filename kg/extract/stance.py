@@ -65,7 +65,7 @@ def _hits(doc: Doc, start: int, end: int, lex: Lexicons) -> list[tuple[int, int,
         # a negator within three tokens before, in the same clause, flips the cue
         negated = any(c.dep_ == "neg" for c in tok.children) or any(c.dep_ == "neg" for c in tok.head.children
                                                                     if tok.dep_ in ("acomp", "dobj", "attr"))
-        for k in range(max(span.start, tok.i - 3), tok.i):
+        for k in range(tok.i - 1, max(span.start, tok.i - 3) - 1, -1):  # back to the clause's edge
             t = doc[k]
             if t.is_punct and t.text in ",;:.":
                 break
