@@ -32,8 +32,9 @@ DbOpt = typer.Option(neo4j_store.DEFAULT_DATABASE, "--database", envvar="NEO4J_D
                      help="Database to use (Community has one: neo4j).")
 
 
-def _settings(data_dir: Optional[Path], bolt_port: int, http_port: int, heap: str = "512m") -> neo4j_server.ServerSettings:
-    kwargs = {"bolt_port": bolt_port, "http_port": http_port, "heap": heap}
+def _settings(data_dir: Optional[Path], bolt_port: int, http_port: int, heap: str = "512m",
+              pagecache: str = "128m") -> neo4j_server.ServerSettings:
+    kwargs = {"bolt_port": bolt_port, "http_port": http_port, "heap": heap, "pagecache": pagecache}
     if data_dir is not None:
         kwargs["data"] = data_dir
     return neo4j_server.ServerSettings(**kwargs)
@@ -53,11 +54,12 @@ def start(
     data_dir: Optional[Path] = DataOpt,
     bolt_port: int = BoltOpt,
     http_port: int = HttpOpt,
-    heap: str = typer.Option("512m", "--heap", help="JVM heap, e.g. 512m or 1g."),
+    heap: str = typer.Option("512m", "--heap", help="JVM heap, e.g. 512m or 4g (large loads: see BENCHMARKS.md)."),
+    pagecache: str = typer.Option("128m", "--pagecache", help="Page cache (the store in memory), e.g. 2g."),
 ) -> None:
     """Start the local Neo4j Community server (fetching its jars from Maven Central once) and print the
     Browser address. Password: NEO4J_PASSWORD, else the local default in docs/neo4j.md."""
-    settings = _settings(data_dir, bolt_port, http_port, heap)
+    settings = _settings(data_dir, bolt_port, http_port, heap, pagecache)
     with _spinner() as note:
         status = neo4j_server.start(settings, progress=note)
     typer.echo(status.summary())
@@ -91,6 +93,8 @@ def load_neo4j(
     database: str = DbOpt,
     batch_size: int = typer.Option(neo4j_store.DEFAULT_BATCH_SIZE, "--batch-size", min=1,
                                    help="Rows per transaction."),
+    workers: int = typer.Option(neo4j_store.DEFAULT_WORKERS, "--workers", min=1,
+                                help="Sessions writing side by side (1: one transaction at a time)."),
 ) -> None:
     """Load extracts into Neo4j: constraints first, batched UNWIND ... MERGE, idempotent; a re-extracted
     document replaces its own statements only. Password from NEO4J_PASSWORD."""
@@ -103,7 +107,8 @@ def load_neo4j(
         def progress(phase: str, done: int, total: int) -> None:
             bar.update(task, description=phase, completed=done, total=total)
 
-        report = neo4j_store.load_dir(extracts_dir, conn, batch_size=batch_size, progress=progress)
+        report = neo4j_store.load_dir(extracts_dir, conn, batch_size=batch_size, workers=workers,
+                                      progress=progress)
     typer.echo(report.summary(conn.where()))
 
 

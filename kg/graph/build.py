@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from kg.graph.derive import derive_relations
-from kg.graph.model import ACTOR_LABELS, Graph
+from kg.graph.model import ACTOR_LABELS, Graph, no_gc_pauses
 from kg.ids import digest, slug
 from kg.records import Extract
 
@@ -80,7 +80,8 @@ def add_extract(g: Graph, ex: Extract) -> None:
 def build_graph(extracts: Iterable[Extract], *, min_net: int = 1) -> Graph:
     """One graph from many extracts, with derived Agreement / Conflict (see ``kg.graph.derive``)."""
     g = Graph()
-    for ex in sorted(extracts, key=lambda e: e.document.id):
-        add_extract(g, ex)
-    derive_relations(g, min_net=min_net)
+    with no_gc_pauses():
+        for ex in sorted(extracts, key=lambda e: e.document.id):
+            add_extract(g, ex)
+        derive_relations(g, min_net=min_net)
     return g

@@ -36,21 +36,29 @@ def net_positions(g: Graph) -> dict[str, dict[str, list[str]]]:
 def _add_relation(g: Graph, kind: str, mode: str, a: str, b: str, issue: str | None,
                   stances: list[str], statements: list[str], weight: float, reply: str | None = None) -> None:
     rid = relation_id(kind, a, b, issue, mode, reply)
-    x, y = sorted((a, b))
+    x, y = (a, b) if a <= b else (b, a)
+    evidence = sorted(statements)  # one list, shared by the node and its edges (never changed in place)
     g.add_node(rid, (kind,), id=rid, mode=mode, issue=issue, actor_a=x, actor_b=y, weight=weight,
-               evidence=sorted(statements), derived=True)
-    g.add_edge(rid, "BETWEEN", x, derived=True, evidence=sorted(statements))
-    g.add_edge(rid, "BETWEEN", y, derived=True, evidence=sorted(statements))
+               evidence=evidence, derived=True)
+    g.add_edge(rid, "BETWEEN", x, derived=True, evidence=evidence)
+    g.add_edge(rid, "BETWEEN", y, derived=True, evidence=evidence)
     if issue is not None:
-        g.add_edge(rid, "ON_ISSUE", issue, derived=True, evidence=sorted(statements))
+        g.add_edge(rid, "ON_ISSUE", issue, derived=True, evidence=evidence)
+    nodes = g.nodes
     for sid in stances:
-        g.add_edge(rid, "EVIDENCE", sid, derived=True, evidence=[g.nodes[sid].props["statement"]])
+        g.add_edge(rid, "EVIDENCE", sid, derived=True, evidence=[nodes[sid].props["statement"]])
     shortcut = "AGREES_WITH" if kind == "Agreement" else "CONFLICTS_WITH"
     edge = g.add_edge(x, shortcut, y, derived=True)
-    edge.props["issues"] = sorted(set(edge.props.get("issues", [])) | ({issue} if issue else set()))
-    edge.props["modes"] = sorted(set(edge.props.get("modes", [])) | {mode})
-    edge.props["evidence"] = sorted(set(edge.props.get("evidence", [])) | set(statements))
-    edge.props["weight"] = edge.props.get("weight", 0) + weight
+    props = edge.props
+    if "modes" not in props:  # the pair's first tie
+        props.update(issues=[issue] if issue else [], modes=[mode], evidence=evidence, weight=weight)
+        return
+    if issue and issue not in props["issues"]:
+        props["issues"] = sorted([*props["issues"], issue])
+    if mode not in props["modes"]:
+        props["modes"] = sorted([*props["modes"], mode])
+    props["evidence"] = sorted(set(props["evidence"]).union(statements))
+    props["weight"] += weight
 
 
 def derive_relations(g: Graph, *, min_net: int = 1) -> None:

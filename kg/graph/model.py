@@ -20,6 +20,8 @@ Every edge carries provenance: extracted edges have ``document``, ``start`` and 
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -34,6 +36,21 @@ EDGE_TYPES = (
     "HAS_MEMBERSHIP", "IN_ORGANISATION", "EXPRESSED_IN", "HELD_BY", "TARGETS", "SUPPORTS", "OPPOSES",
     "BETWEEN", "ON_ISSUE", "EVIDENCE", "AGREES_WITH", "CONFLICTS_WITH",
 )
+_EDGE_TYPE_SET = frozenset(EDGE_TYPES)
+
+
+@contextmanager
+def no_gc_pauses() -> Iterator[None]:
+    """Building a large graph makes millions of small dicts and lists that all stay alive: Python's cyclic
+    garbage collector would scan them again and again for nothing (half the time of a 100k-statement build).
+    Inside this block it does not run; it is switched back on (if it was on) at the end."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 @dataclass
@@ -68,8 +85,8 @@ class Graph:
 
     def add_node(self, node_id: str, labels: tuple[str, ...], **props: Any) -> Node:
         node = self.nodes.get(node_id)
-        if node is None:
-            node = self.nodes[node_id] = Node(node_id, labels, dict(props))
+        if node is None:  # ``props`` is a fresh dict made for this call: kept, not copied
+            node = self.nodes[node_id] = Node(node_id, labels, props)
         else:
             for k, v in props.items():
                 if v is not None or k not in node.props:
@@ -77,12 +94,12 @@ class Graph:
         return node
 
     def add_edge(self, source: str, type_: str, target: str, **props: Any) -> Edge:
-        if type_ not in EDGE_TYPES:
+        if type_ not in _EDGE_TYPE_SET:
             raise ValueError(f"unknown edge type {type_!r}; one of {', '.join(EDGE_TYPES)}")
         key = (source, type_, target)
         edge = self.edges.get(key)
         if edge is None:
-            edge = self.edges[key] = Edge(source, type_, target, dict(props))
+            edge = self.edges[key] = Edge(source, type_, target, props)
         else:
             edge.props.update(props)
         return edge

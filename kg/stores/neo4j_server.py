@@ -63,9 +63,15 @@ _POM = """<?xml version="1.0" encoding="UTF-8"?>
 </project>
 """
 
+# The flags Neo4j's own launcher passes (its default neo4j.conf): heap touched at start, no System.gc() calls.
+# Without AlwaysPreTouch and the two below, a 100k-statement load ran about 10% slower here (BENCHMARKS.md).
 _JVM_FLAGS = (
     "-XX:+UseG1GC",
     "-XX:-OmitStackTraceInFastThrow",
+    "-XX:+AlwaysPreTouch",
+    "-XX:+UnlockExperimentalVMOptions",
+    "-XX:+TrustFinalNonStaticFields",
+    "-XX:+DisableExplicitGC",
     "-XX:+ExitOnOutOfMemoryError",
     "-Djdk.nio.maxCachedBufferSize=1024",
     "-Dio.netty.tryReflectionSetAccessible=true",
@@ -106,6 +112,8 @@ class ServerSettings:
     heap: str = "512m"
     pagecache: str = "128m"
     start_timeout: float = 180.0
+    #: further ``key=value`` lines for neo4j.conf (benchmarks try server settings with it)
+    extra_conf: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         self.home = Path(self.home).expanduser().resolve()
@@ -117,6 +125,11 @@ class ServerSettings:
             raise ServerError(f"the Bolt and HTTP ports must differ (both are {self.bolt_port})")
         if not re.fullmatch(r"\d+[kmgKMG]", self.heap):
             raise ServerError(f"heap size {self.heap!r} is not a JVM size such as 512m or 1g")
+        if not re.fullmatch(r"\d+[kmgKMG]", self.pagecache):
+            raise ServerError(f"page cache size {self.pagecache!r} is not a size such as 128m or 2g")
+        for line in self.extra_conf:
+            if not re.fullmatch(r"[a-z][a-z0-9_.]*=[^\n]*", line):
+                raise ServerError(f"{line!r} is not a neo4j.conf setting (key=value)")
 
     @property
     def bolt_uri(self) -> str:
@@ -324,6 +337,7 @@ def render_conf(settings: ServerSettings) -> str:
         "client.allow_telemetry=false",
         f"browser.remote_content_hostname_whitelist={HOST},localhost",
         f"browser.post_connect_cmd=style {style}; play {guide}",
+        *settings.extra_conf,
     ]
     return "\n".join(lines) + "\n"
 

@@ -15,10 +15,14 @@ A load (``Neo4jWriter.load``):
 3. removes what the new extracts no longer contain: the statements, stances and posts of a re-extracted
    document that are gone, relationships that changed, derived relations that no longer hold;
 4. writes the nodes, then the relationships, each batch of ``batch_size`` rows in its own transaction:
-   ``MERGE`` for what may exist, ``CREATE`` for what step 1 proved absent (the constraints still refuse a
-   duplicate node). Each node batch returns the element ids of its nodes, so a relationship row finds both
-   ends by element id (a direct seek) instead of two look-ups in the ``id`` indexes; only ends the load does
-   not write (stances and statements of other documents) are looked up by label and ``id``.
+   ``MERGE`` for what may exist, ``CREATE`` (with the property keys spelt out, see ``_inline``) for what
+   step 1 proved absent (the constraints still refuse a duplicate node). Each node batch returns the element
+   ids of its nodes, so a relationship row finds both ends by element id (a direct seek) instead of two
+   look-ups in the ``id`` indexes.
+
+The writing is a pipeline (``_Writes``): ``workers`` sessions (2 by default) take batches from a queue while
+this thread prepares the next ones; the extracted nodes are written while agreement and conflict are
+derived, and a group of relationships is queued as soon as the nodes at its ends are committed.
 
 So loading the same extracts twice changes nothing, and re-extracting one document replaces that
 document's statements (with their stances and the derived relations that depended on them) only. Every
@@ -33,9 +37,13 @@ draw positions coloured by polarity.
 
 from __future__ import annotations
 
+import queue
+import re
+import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 from urllib.parse import urlsplit
@@ -44,7 +52,7 @@ from kg import extracts as extracts_io
 from kg.errors import QueryError, StoreError
 from kg.graph.build import add_extract
 from kg.graph.derive import derive_relations
-from kg.graph.model import EDGE_TYPES, NODE_LABELS, Graph
+from kg.graph.model import EDGE_TYPES, NODE_LABELS, Graph, no_gc_pauses
 from kg.queries import QueryResult, SavedQuery
 from kg.queries import load as load_query
 from kg.records import Extract
@@ -52,6 +60,8 @@ from kg.records import Extract
 DEFAULT_URI = "bolt://127.0.0.1:7687"
 DEFAULT_DATABASE = "neo4j"
 DEFAULT_BATCH_SIZE = 5000
+#: Sessions writing side by side (see benchmarks/neo4j.md for the measurements behind the default).
+DEFAULT_WORKERS = 2
 URI_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 #: Labels that carry the uniqueness constraint on ``id``; every node has exactly one of them.
@@ -61,6 +71,8 @@ ACTOR_SUBLABELS = ("Person", "Organization", "Anonymous")
 #: Nodes that belong to one document: re-extracting that document replaces them.
 DOCUMENT_SCOPED = ("Statement", "Stance", "Post")
 DERIVED_LABELS = ("Agreement", "Conflict")
+#: Labels the pre-read covers whole: a node (and a relationship from it) of these that it did not find is new.
+NEW_WHEN_ABSENT = DOCUMENT_SCOPED + DERIVED_LABELS
 #: Derived Actor -> Actor|Issue shortcut edges, recomputed on every load.
 SHORTCUT_TYPES = ("AGREES_WITH", "CONFLICTS_WITH", "SUPPORTS", "OPPOSES")
 #: Nodes shared by documents: MERGEd with ``+=``; removed only when nothing points at them any more.
@@ -105,14 +117,14 @@ RETURN a.id AS source, type(r) AS type, m.id AS target,
 CYPHER_CONTEXT_STANCES = """
 MATCH (st:Stance) WHERE NOT st.document IN $documents
 RETURN st.id AS id, st.polarity AS polarity, st.issue AS issue, st.holder AS holder,
-       st.statement AS statement, st.document AS document
+       st.statement AS statement, st.document AS document, elementId(st) AS eid
 """
 CYPHER_CONTEXT_REPLIES = """
 MATCH (s:Statement)-[:REPLY_TO]->(p:Statement) WHERE NOT s.document IN $documents
 MATCH (s)-[:SPOKEN_BY]->(a:Actor)
 MATCH (p)-[:SPOKEN_BY]->(b:Actor)
 RETURN s.id AS child, s.reply_relation AS relation, a.id AS child_speaker, p.id AS parent,
-       b.id AS parent_speaker
+       b.id AS parent_speaker, elementId(s) AS child_eid, elementId(p) AS parent_eid
 """
 CYPHER_ORPHANS = "MATCH (n:{label}) WHERE NOT (n)--() RETURN n.id AS id"
 CYPHER_DELETE_NODES = "UNWIND $ids AS id MATCH (n:{label} {{id: id}}) DETACH DELETE n"
@@ -144,32 +156,6 @@ REMOVE n:Person:Organization:Anonymous
 SET n:{sublabel}
 RETURN collect([row.id, elementId(n)]) AS eids
 """
-# Nodes and relationships the pre-read proved absent are CREATEd (cheaper than MERGE; the uniqueness
-# constraints still refuse a duplicate node, failing that batch).
-CYPHER_CREATE_NODES = """
-UNWIND $rows AS row
-CREATE (n:{label})
-SET n = row.props
-RETURN collect([row.id, elementId(n)]) AS eids
-"""
-CYPHER_CREATE_EDGES = """
-UNWIND $rows AS row
-MATCH (a:{source} {{id: row.source}})
-MATCH (b:{target} {{id: row.target}})
-CREATE (a)-[r:{type}]->(b)
-SET r = row.props
-RETURN count(r) AS merged
-"""
-# Both ends written by this load: found by the element id its node write returned (a direct seek, no index
-# look-up); the label check guards against a stale id.
-CYPHER_CREATE_EDGES_BY_EID = """
-UNWIND $rows AS row
-MATCH (a:{source}) WHERE elementId(a) = row.a
-MATCH (b:{target}) WHERE elementId(b) = row.b
-CREATE (a)-[r:{type}]->(b)
-SET r = row.props
-RETURN count(r) AS merged
-"""
 CYPHER_MERGE_EDGES_BY_EID = """
 UNWIND $rows AS row
 MATCH (a:{source}) WHERE elementId(a) = row.a
@@ -186,6 +172,28 @@ MERGE (a)-[r:{type}]->(b)
 SET r = row.props
 RETURN count(r) AS merged
 """
+# Nodes and relationships the pre-read proved absent are CREATEd (cheaper than MERGE; the uniqueness
+# constraints still refuse a duplicate node, failing that batch). Their properties are spelt out key by key
+# (``_inline``): ``SET n = row.props`` hides which keys it writes, and the planner then buffers all rows of a
+# batch before each write (an Eager operator), which costs about a third of the rate.
+def _create_nodes_query(label: str, keys: Iterable[str]) -> str:
+    return (f"UNWIND $rows AS row\nCREATE (n:{_checked_label(label)} {_inline('row.props', keys)})\n"
+            "RETURN collect([row.id, elementId(n)]) AS eids")
+
+
+def _create_edges_query(source: str, type_: str, target: str, keys: Iterable[str], by_eid: bool) -> str:
+    """Both ends found by the element id their node write returned (a direct seek; the label check guards
+    against a stale id), or by label and ``id`` for ends this load did not write."""
+    if by_eid:
+        ends = (f"MATCH (a:{_checked_label(source)}) WHERE elementId(a) = row.a\n"
+                f"MATCH (b:{_checked_label(target)}) WHERE elementId(b) = row.b\n")
+    else:
+        ends = (f"MATCH (a:{_checked_label(source)} {{id: row.source}})\n"
+                f"MATCH (b:{_checked_label(target)} {{id: row.target}})\n")
+    return (f"UNWIND $rows AS row\n{ends}CREATE (a)-[r:{_checked_type(type_)} {_inline('row.props', keys)}]->(b)\n"
+            "RETURN count(r) AS merged")
+
+
 CYPHER_LIST_CONSTRAINTS = "SHOW CONSTRAINTS YIELD name, labelsOrTypes, properties RETURN name, labelsOrTypes, properties"
 
 
@@ -319,25 +327,12 @@ def add_position_shortcuts(g: Graph) -> None:
         g.add_edge(holder, type_, issue, derived=True, count=len(statements), evidence=sorted(statements))
 
 
-def _neo4j_value(value: Any) -> Any:
-    """Neo4j properties: no nulls inside lists, no nested maps."""
-    if isinstance(value, list):
-        return [v for v in value if v is not None] if None in value else value  # the check is C-fast
-    if isinstance(value, tuple):
-        return [v for v in value if v is not None]
-    return value
-
-
 def _props(props: dict[str, Any]) -> dict[str, Any]:
-    """``props`` without nulls, as Neo4j stores them (called for every row of a load: kept cheap)."""
-    out = {}
-    for k, v in props.items():
-        if v is None:
-            continue
-        if isinstance(v, (list, tuple)):
-            v = _neo4j_value(v)
-        out[k] = v
-    return out
+    """``props`` without nulls, as Neo4j stores them (called for every row of a load: kept cheap, and ``props``
+    itself is returned when it has no null, so callers must not change the result)."""
+    if None in props.values():  # a C-speed scan
+        return {k: v for k, v in props.items() if v is not None}
+    return props
 
 
 @dataclass
@@ -347,21 +342,180 @@ class _Plan:
     graph: Graph
     context_nodes: set[str]
     context_edges: set[EdgeKey]
+    context_eids: dict[str, str]  # node id -> element id, for the context nodes read from the database
     documents: list[str]
     statements: int
 
 
+_PROPERTY_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def _inline(expr: str, keys: Iterable[str]) -> str:
+    """A Cypher map ``{`key`: expr.`key`, ...}`` over ``keys`` (a key a row lacks reads as null, and Neo4j
+    stores no property for a null). Keys are property names of ``kg.graph.model``, checked as identifiers."""
+    parts = []
+    for key in sorted(keys):
+        if not _PROPERTY_KEY.match(key):
+            raise StoreError(f"internal: {key!r} is not a property name")
+        parts.append(f"`{key}`: {expr}.`{key}`")
+    return "{" + ", ".join(parts) + "}"
+
+
+class _Ticket:
+    """The batches of one or more ``_Writes.submit`` calls, to wait for them and not for the rest."""
+
+    def __init__(self) -> None:
+        self.left = 0
+        self.cond = threading.Condition()
+
+    def add(self, n: int) -> None:
+        with self.cond:
+            self.left += n
+
+    def done(self) -> None:
+        with self.cond:
+            self.left -= 1
+            if self.left <= 0:
+                self.cond.notify_all()
+
+    def wait(self) -> None:
+        with self.cond:
+            while self.left > 0:
+                self.cond.wait()
+
+
+class _Writes:
+    """Write batches in ``workers`` sessions while the caller goes on preparing the next ones.
+
+    ``submit`` queues ``query`` once per batch of ``rows`` (each batch its own transaction) and returns at once;
+    ``barrier`` waits until everything submitted so far is committed, so a later batch can rely on it (a
+    relationship on its end nodes); ``wait(ticket)`` waits only for the batches submitted with ``ticket``. The first error stops the writing; ``barrier`` (and leaving the ``with``
+    block) raises it. With ``eids``, a batch's query returns ``eids``, a list of ``[id, element id]`` with one
+    pair per row (a missing pair means a lost row: an error), added to ``eids`` once the batch is committed;
+    with ``expect``, it returns ``merged``, the number of relationships written, which must be one per row."""
+
+    def __init__(self, driver: Any, database: str, batch_size: int, workers: int,
+                 tick: Callable[[int], None]) -> None:
+        self.driver, self.database, self.batch_size, self.tick = driver, database, batch_size, tick
+        self.pending: queue.Queue[Any] = queue.Queue()
+        self.lock = threading.Lock()
+        self.error: BaseException | None = None
+        self.threads = [threading.Thread(target=self._drain, name=f"kg-neo4j-{i}", daemon=True)
+                        for i in range(workers)]
+        for t in self.threads:
+            t.start()
+
+    def __enter__(self) -> "_Writes":
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if exc is not None and self.error is None:
+            self.error = exc  # the caller failed: the sessions skip what is still queued
+        for _ in self.threads:
+            self.pending.put(None)
+        for t in self.threads:
+            t.join()
+        if exc is None and self.error is not None:
+            raise self.error
+
+    def submit(self, query: str, rows: Sequence[Any], key: str, *, expect: bool = False,
+               eids: dict[str, str] | None = None, ticket: _Ticket | None = None) -> int:
+        batches = list(_chunks(rows, self.batch_size))
+        if ticket is not None:
+            ticket.add(len(batches))
+        for batch in batches:
+            self.pending.put((query, key, batch, expect, eids, ticket))
+        return len(batches)
+
+    def barrier(self) -> None:
+        self.pending.join()
+        if self.error is not None:
+            raise self.error
+
+    def wait(self, ticket: _Ticket) -> None:
+        ticket.wait()  # a failed or skipped batch counts as done: the error is raised here
+        if self.error is not None:
+            raise self.error
+
+    @staticmethod
+    def _work(tx: Any, query: str, key: str, batch: Sequence[Any], expect: bool, eids: Any) -> list[list[str]]:
+        rows = list(batch)
+        result = tx.run(query, {key: rows})
+        if eids is not None:  # one record: a list of [id, element id] (a record per row costs more)
+            written = result.single(strict=True)["eids"]
+            if len(written) != len(batch):
+                raise StoreError(f"{len(batch) - len(written)} node(s) were not written; reload every extract of "
+                                 "the folder")
+        elif expect:
+            written = []
+            merged = result.single()["merged"]
+            if merged != len(batch):
+                raise StoreError(f"{len(batch) - merged} relationship(s) could not be attached: an end node "
+                                 "is missing from the database; reload every extract of the folder")
+        else:
+            written = []
+            result.consume()
+        # The driver's transaction objects refer to each other (a cycle that only Python's garbage collector
+        # frees, and the load pauses it): emptied here, the parameter list no longer keeps the rows alive.
+        rows.clear()
+        return written
+
+    def _fail(self, exc: BaseException) -> None:
+        with self.lock:
+            if self.error is None:
+                self.error = exc
+
+    def _drain(self) -> None:
+        session = None
+        try:
+            session = self.driver.session(database=self.database)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller by barrier()
+            self._fail(exc)
+        try:
+            while True:
+                item = self.pending.get()
+                try:
+                    if item is None:
+                        return
+                    query, key, batch, expect, eids, ticket = item
+                    if self.error is not None or session is None:
+                        continue  # after an error: empty the queue without writing
+                    try:
+                        written = session.execute_write(self._work, query, key, batch, expect, eids)
+                    except BaseException as exc:  # noqa: BLE001 - handed to the caller by barrier()
+                        self._fail(exc)
+                        continue
+                    with self.lock:
+                        if eids is not None:
+                            eids.update(written)
+                            written.clear()  # as in _work: the record holding it sits in a cycle
+                        self.tick(len(batch))
+                finally:
+                    if item is not None and item[-1] is not None:
+                        item[-1].done()
+                    self.pending.task_done()
+        finally:
+            if session is not None:
+                session.close()
+
+
 class Neo4jWriter:
-    """Writes ``kg.graph.model`` graphs into Neo4j; handed a driver, closes nothing."""
+    """Writes ``kg.graph.model`` graphs into Neo4j; handed a driver, closes nothing.
+
+    ``workers`` sessions write the batches of one step side by side (each batch still one transaction);
+    ``workers=1`` writes them one after the other."""
 
     def __init__(self, driver: Any, *, database: str = DEFAULT_DATABASE, batch_size: int = DEFAULT_BATCH_SIZE,
-                 min_net: int = 1) -> None:
+                 min_net: int = 1, workers: int = DEFAULT_WORKERS) -> None:
         if batch_size < 1:
             raise StoreError(f"batch size {batch_size} must be at least 1")
+        if workers < 1:
+            raise StoreError(f"workers {workers} must be at least 1")
         self.driver = driver
         self.database = database
         self.batch_size = batch_size
         self.min_net = min_net
+        self.workers = workers
 
     # -- small helpers -------------------------------------------------------------------------------
     def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
@@ -370,32 +524,10 @@ class Neo4jWriter:
 
     def _write_batches(self, query: str, rows: Sequence[Any], key: str, tick: Callable[[int], None],
                        expect: bool = False, eids: dict[str, str] | None = None) -> int:
-        """``query`` once per batch of ``rows``, each batch in its own transaction; returns the batch count.
-
-        With ``eids``, the query returns ``eids``, a list of ``[id, element id]`` of the nodes it wrote; they are
-        added to ``eids`` once the batch is committed."""
-        n = 0
-
-        def work(tx: Any, batch: Sequence[Any]) -> list[list[str]]:
-            result = tx.run(query, {key: list(batch)})
-            if eids is not None:  # one record: a list of [id, element id] (a record per row costs more)
-                return result.single(strict=True)["eids"]
-            if expect:
-                merged = result.single()["merged"]
-                if merged != len(batch):
-                    raise StoreError(f"{len(batch) - merged} relationship(s) could not be attached: an end node "
-                                     "is missing from the database; reload every extract of the folder")
-            else:
-                result.consume()
-            return []
-
-        with self.driver.session(database=self.database) as session:
-            for batch in _chunks(rows, self.batch_size):
-                written = session.execute_write(work, batch)  # one transaction per batch
-                if eids is not None:
-                    eids.update(written)
-                n += 1
-                tick(len(batch))
+        """``query`` once per batch of ``rows``, each batch in its own transaction, all committed on return;
+        returns the batch count (see ``_Writes.submit``)."""
+        with _Writes(self.driver, self.database, self.batch_size, self.workers, tick) as writes:
+            n = writes.submit(query, rows, key, expect=expect, eids=eids)
         return n
 
     # -- schema --------------------------------------------------------------------------------------
@@ -415,37 +547,36 @@ class Neo4jWriter:
 
     # -- planning ------------------------------------------------------------------------------------
     def plan(self, extracts: Iterable[Extract]) -> _Plan:
-        """The graph of ``extracts`` plus derived relations computed over the whole database."""
+        """The graph of ``extracts`` and the context a derivation over the whole database needs (the stances
+        and replies of the other documents); derived relations are added by ``load``."""
         g = Graph()
         exs = sorted(extracts, key=lambda e: e.document.id)
-        for ex in exs:
-            add_extract(g, ex)
+        with no_gc_pauses():
+            for ex in exs:
+                add_extract(g, ex)
         documents = [ex.document.id for ex in exs]
         context_nodes: set[str] = set()
         context_edges: set[EdgeKey] = set()
+        context_eids: dict[str, str] = {}
         for st in self._read(CYPHER_CONTEXT_STANCES, documents=documents):
+            eid = st.pop("eid")
             if st["id"] in g.nodes:
                 continue
             g.add_node(st["id"], ("Stance",), **st)
             context_nodes.add(st["id"])
+            context_eids[st["id"]] = eid
         for rp in self._read(CYPHER_CONTEXT_REPLIES, documents=documents):
-            for sid, speaker in ((rp["child"], rp["child_speaker"]), (rp["parent"], rp["parent_speaker"])):
+            for sid, speaker, eid in ((rp["child"], rp["child_speaker"], rp["child_eid"]),
+                                      (rp["parent"], rp["parent_speaker"], rp["parent_eid"])):
                 if sid not in g.nodes:
                     g.add_node(sid, ("Statement",), id=sid)
                     context_nodes.add(sid)
+                    context_eids[sid] = eid
                 context_edges.add(g.add_edge(sid, "SPOKEN_BY", speaker).key)
             g.nodes[rp["child"]].props["reply_relation"] = rp["relation"]
             context_edges.add(g.add_edge(rp["child"], "REPLY_TO", rp["parent"]).key)
-        derive_relations(g, min_net=self.min_net)
-        add_position_shortcuts(g)
-        return _Plan(g, context_nodes, context_edges, documents, sum(len(ex.statements) for ex in exs))
-
-    def _label_of(self, g: Graph, node_id: str, type_: str, side: int) -> str:
-        node = g.nodes.get(node_id)
-        if node is not None:
-            return node.label
-        label = ENDPOINTS[type_][side]
-        return label
+        return _Plan(g, context_nodes, context_edges, context_eids, documents,
+                     sum(len(ex.statements) for ex in exs))
 
     def _existing(self, documents: list[str]) -> tuple[dict[str, str], dict[EdgeKey, tuple[str, str]]]:
         """Nodes (id -> label) and relationships ((source, type, target) -> labels) a load may replace."""
@@ -465,136 +596,178 @@ class Neo4jWriter:
 
     # -- the load ------------------------------------------------------------------------------------
     def load(self, extracts: Iterable[Extract], progress: ProgressFn | None = None) -> LoadReport:
-        """Load ``extracts`` (see the module doc): idempotent, document by document replaceable."""
+        """Load ``extracts`` (see the module doc): idempotent, document by document replaceable.
+
+        The sessions write while this thread prepares what comes next: the extracted nodes are written while
+        agreement and conflict are derived, the extracted relationships prepared while the derived nodes are
+        written, and so on. A group of relationships is queued once the nodes at its ends are committed."""
         t0 = time.perf_counter()
         note = progress or (lambda _phase, _done, _total: None)
         report = LoadReport()
-        self.ensure_schema()
-        plan = self.plan(extracts)
-        g = plan.graph
-        report.documents, report.statements = len(plan.documents), plan.statements
-
-        nodes = [n for n in g.nodes.values() if n.id not in plan.context_nodes]
-        edges = [e for e in g.edges.values() if e.key not in plan.context_edges]
-        wanted_nodes = {n.id for n in nodes} | plan.context_nodes
-        wanted_edges = {e.key for e in edges} | plan.context_edges
-
-        old_nodes, old_edges = self._existing(plan.documents)
-        stale_nodes: dict[str, list[str]] = defaultdict(list)
-        for node_id, label in old_nodes.items():
-            if node_id not in wanted_nodes:
-                stale_nodes[label].append(node_id)
-        gone = {i for ids in stale_nodes.values() for i in ids}
-        stale_edges: dict[tuple[str, str, str], list[dict[str, str]]] = defaultdict(list)
-        for key, (src_label, tgt_label) in old_edges.items():
-            if key not in wanted_edges and key[0] not in gone and key[2] not in gone:
-                stale_edges[(src_label, key[1], tgt_label)].append({"source": key[0], "target": key[2]})
-
-        total = len(nodes) + len(edges) + len(gone) + sum(len(v) for v in stale_edges.values())
-        done = 0
+        total = done = 0
+        lock = threading.Lock()
 
         def tick(n: int) -> None:
             nonlocal done
-            done += n
-            note("loading", done, total)
+            with lock:
+                done += n
+                note("loading", done, total)
 
-        note("loading", 0, total)
-        # 1. what the new extracts no longer contain
-        for (src, type_, tgt), rows in sorted(stale_edges.items()):
-            query = CYPHER_DELETE_EDGES.format(source=_checked_label(src), type=_checked_type(type_),
-                                               target=_checked_label(tgt))
-            report.batches += self._write_batches(query, rows, "rows", tick)
-            report.deleted_relationships += len(rows)
-        for label, ids in sorted(stale_nodes.items()):
-            query = CYPHER_DELETE_NODES.format(label=_checked_label(label))
-            report.batches += self._write_batches(query, sorted(ids), "ids", tick)
-            report.deleted_nodes += len(ids)
+        def grow(n: int) -> None:
+            nonlocal total
+            with lock:
+                total += n
+                note("loading", done, total)
 
-        known = DOCUMENT_SCOPED + DERIVED_LABELS
+        self.ensure_schema()
+        with no_gc_pauses(), _Writes(self.driver, self.database, self.batch_size, self.workers, tick) as writes:
+            plan = self.plan(extracts)
+            g = plan.graph
+            report.documents, report.statements = len(plan.documents), plan.statements
+            old_nodes, old_edges = self._existing(plan.documents)
+            nodes = [n for n in g.nodes.values() if n.id not in plan.context_nodes]
+            edges = [e for key, e in g.edges.items() if key not in plan.context_edges]
+            eids = dict(plan.context_eids)  # node id -> element id, for every node written or read
 
-        def edge_groups() -> dict[tuple[str, str, str, bool], list[tuple[str, str, dict[str, Any]]]]:
-            """The relationship rows by (source label, type, target label, new), without the ends' element ids."""
-            out: dict[tuple[str, str, str, bool], list[tuple[str, str, dict[str, Any]]]] = defaultdict(list)
-            for e in sorted(edges, key=lambda e: e.key):
-                src = self._label_of(g, e.source, e.type, 0)
-                tgt = self._label_of(g, e.target, e.type, 1)
-                new = (src in known or e.type in SHORTCUT_TYPES) and e.key not in old_edges
-                out[(src, e.type, tgt, new)].append((e.source, e.target, _props(e.props)))
-            return out
+            # 1. what the loaded documents no longer contain (their statements, stances, posts, and the
+            #    relationships from them), then their nodes; meanwhile agreement and conflict are derived
+            gone = self._submit_deletes(writes, g, old_nodes, old_edges, set(DOCUMENT_SCOPED), set(), report, grow)
+            writes.barrier()
+            grow(len(nodes) + len(edges))
+            extracted = _Ticket()
+            self._submit_nodes(writes, nodes, old_nodes, report, eids, extracted)
+            n_nodes, n_edges = len(g.nodes), len(g.edges)
+            derive_relations(g, min_net=self.min_net)
+            add_position_shortcuts(g)
+            derived_nodes = list(islice(g.nodes.values(), n_nodes, None))
+            derived_edges = list(islice(g.edges.values(), n_edges, None))
+            grow(len(derived_nodes) + len(derived_edges))
+            # 2. derived relations that no longer hold (after everything before), then the derived nodes
+            if old_nodes or old_edges:  # a reload: everything before is committed first
+                writes.barrier()
+                if self._submit_deletes(writes, g, old_nodes, old_edges, set(DERIVED_LABELS), gone, report, grow):
+                    writes.barrier()
+            derived = _Ticket()
+            self._submit_nodes(writes, derived_nodes, old_nodes, report, eids, derived)
+            # 3. the relationships, each group once the nodes at its ends are committed
+            writes.wait(extracted)
+            self._submit_edges(writes, g, edges, old_edges, eids, report)
+            writes.wait(derived)
+            self._submit_edges(writes, g, derived_edges, old_edges, eids, report)
+            writes.barrier()
 
-        # 2. the nodes (see _write_nodes)
-        eids = self._write_nodes(nodes, old_nodes, known, tick, report)
-        prepared = edge_groups()
-
-        # 3. relationships, grouped by (source label, type, target label); ends written above are found by
-        #    element id, the others (context nodes of other documents) by label and id
-        egroups: dict[tuple[str, str, str, bool, bool], list[dict[str, Any]]] = defaultdict(list)
-        for (src, type_, tgt, new), erows in prepared.items():
-            for source, target, props in erows:
-                a, b = eids.get(source), eids.get(target)
-                if a is not None and b is not None:
-                    egroups[(src, type_, tgt, new, True)].append({"a": a, "b": b, "props": props})
-                else:
-                    egroups[(src, type_, tgt, new, False)].append({"source": source, "target": target,
-                                                                   "props": props})
-        templates = {(True, True): CYPHER_CREATE_EDGES_BY_EID, (False, True): CYPHER_MERGE_EDGES_BY_EID,
-                     (True, False): CYPHER_CREATE_EDGES, (False, False): CYPHER_MERGE_EDGES}
-        for (src, type_, tgt, new, by_eid), rows in sorted(egroups.items()):
-            template = templates[(new, by_eid)]
-            query = template.format(source=_checked_label(src), type=_checked_type(type_),
-                                    target=_checked_label(tgt))
-            report.batches += self._write_batches(query, rows, "rows", tick, expect=True)
-            report.relationships += len(rows)
-
-        # 4. shared nodes nothing points at any more (not those the extracts name)
-        for label in SHARED_LABELS:
-            orphans = [r["id"] for r in self._read(CYPHER_ORPHANS.format(label=label))
-                       if r["id"] not in wanted_nodes]
-            if orphans:
-                report.batches += self._write_batches(CYPHER_DELETE_NODES.format(label=label), orphans, "ids",
-                                                      lambda _n: None)
-                report.deleted_nodes += len(orphans)
+            # 4. shared nodes nothing points at any more (not those the extracts name)
+            for label in SHARED_LABELS:
+                orphans = [r["id"] for r in self._read(CYPHER_ORPHANS.format(label=label))
+                           if r["id"] not in g.nodes]
+                if orphans:
+                    grow(len(orphans))
+                    report.batches += writes.submit(CYPHER_DELETE_NODES.format(label=label), orphans, "ids")
+                    report.deleted_nodes += len(orphans)
+            writes.barrier()
+            # the graph and the rows are freed here, before the garbage collector is back (it would otherwise
+            # scan all of them once, a second or two at 100k statements)
+            del plan, g, nodes, edges, derived_nodes, derived_edges, old_nodes, old_edges, eids
         report.seconds = time.perf_counter() - t0
         return report
 
-    def _write_nodes(self, nodes: list[Any], old_nodes: dict[str, str], known: tuple[str, ...],
-                     tick: Callable[[int], None], report: LoadReport) -> dict[str, str]:
-        """Step 2 of ``load``: the nodes, grouped by their labels; those of a kind the pre-read covers whole and
-        not found are new. Returns node id -> element id for every node written."""
+    def _submit_deletes(self, writes: _Writes, g: Graph, old_nodes: dict[str, str],
+                        old_edges: dict[EdgeKey, tuple[str, str]], labels: set[str], gone: set[str],
+                        report: LoadReport, grow: Callable[[int], None]) -> set[str]:
+        """Queue the removal of the nodes of ``labels`` the database has and ``g`` lacks, and of the
+        relationships from such nodes (shortcut edges go with the derived labels) that ``g`` lacks; ``gone``:
+        nodes removed before, whose relationships went with them. Returns the ids of the nodes removed."""
+        stale_nodes: dict[str, list[str]] = defaultdict(list)
+        for node_id, label in old_nodes.items():
+            if label in labels and node_id not in g.nodes:
+                stale_nodes[label].append(node_id)
+        gone = gone | {i for ids in stale_nodes.values() for i in ids}
+        stale_edges: dict[tuple[str, str, str], list[dict[str, str]]] = defaultdict(list)
+        for key, (src_label, tgt_label) in old_edges.items():
+            # relationships from actors are the shortcut edges: they go with the derived labels
+            owner = src_label if src_label in NEW_WHEN_ABSENT else DERIVED_LABELS[0]
+            if owner in labels and key not in g.edges and key[0] not in gone and key[2] not in gone:
+                stale_edges[(src_label, key[1], tgt_label)].append({"source": key[0], "target": key[2]})
+        grow(sum(len(v) for v in stale_nodes.values()) + sum(len(v) for v in stale_edges.values()))
+        for (src, type_, tgt), rows in sorted(stale_edges.items()):
+            query = CYPHER_DELETE_EDGES.format(source=_checked_label(src), type=_checked_type(type_),
+                                               target=_checked_label(tgt))
+            report.batches += writes.submit(query, rows, "rows")
+            report.deleted_relationships += len(rows)
+        writes.barrier()  # relationships before nodes
+        for label, ids in sorted(stale_nodes.items()):
+            report.batches += writes.submit(CYPHER_DELETE_NODES.format(label=_checked_label(label)), sorted(ids), "ids")
+            report.deleted_nodes += len(ids)
+        return {i for ids in stale_nodes.values() for i in ids}
+
+    def _submit_nodes(self, writes: _Writes, nodes: list[Any], old_nodes: dict[str, str], report: LoadReport,
+                      eids: dict[str, str], ticket: _Ticket) -> None:
+        """Queue ``nodes``, grouped by their labels: those of a kind the pre-read covers whole (a loaded
+        document's statements, stances and posts; derived nodes) that it did not find are new, CREATEd; the
+        others MERGEd. Each adds node id -> element id to ``eids`` once committed."""
         groups: dict[tuple[tuple[str, ...], bool], list[dict[str, Any]]] = defaultdict(list)
-        eids: dict[str, str] = {}  # node id -> element id, for every node this load writes
-        for n in sorted(nodes, key=lambda n: n.id):
-            new = n.label in known and n.id not in old_nodes
-            groups[(n.labels, new)].append({"id": n.id, "props": _props(n.props)})
-        for (labels, new), rows in sorted(groups.items()):
+        for n in nodes:
+            is_new = n.labels[0] in NEW_WHEN_ABSENT and n.id not in old_nodes
+            groups[(n.labels, is_new)].append({"id": n.id, "props": _props(n.props)})
+        for (labels, is_new), rows in sorted(groups.items()):
             primary = _checked_label(labels[0])
-            if new:
-                query = CYPHER_CREATE_NODES.format(label=primary)
+            if is_new:
+                query = _create_nodes_query(primary, {k for row in rows for k in row["props"]})
             elif primary == "Actor":
                 sub = next((lab for lab in labels[1:] if lab in ACTOR_SUBLABELS), None)
                 if sub is None:
                     raise StoreError(f"internal: actor labels {labels} name no actor type")
                 for row in rows:
-                    row["props"].setdefault("aliases", [])
+                    row["props"] = {"aliases": [], **row["props"]}
                 query = CYPHER_MERGE_ACTORS.format(sublabel=_checked_label(sub))
             elif primary in SHARED_LABELS:
                 query = CYPHER_MERGE_NODES_UPDATE.format(label=primary)
             else:
                 query = CYPHER_MERGE_NODES_REPLACE.format(label=primary)
-            report.batches += self._write_batches(query, rows, "rows", tick, eids=eids)
+            report.batches += writes.submit(query, rows, "rows", eids=eids, ticket=ticket)
             report.nodes += len(rows)
-        return eids
+
+    def _submit_edges(self, writes: _Writes, g: Graph, edges: list[Any], old_edges: dict[EdgeKey, tuple[str, str]],
+                      eids: dict[str, str], report: LoadReport) -> None:
+        """Queue ``edges``, grouped by (source label, type, target label); CREATE for those the pre-read proved
+        absent, MERGE for the others. Ends are found by element id (their nodes must be committed); an end the
+        load neither wrote nor read (not expected) by label and id."""
+        label_of = {node_id: node.labels[0] for node_id, node in g.nodes.items()}.get
+        eid_of = eids.get
+        groups: dict[tuple[str, str, str, bool, bool], list[dict[str, Any]]] = defaultdict(list)
+        for e in edges:  # 2M relationships at 100k statements: kept lean
+            source, type_, target = e.source, e.type, e.target
+            src = label_of(source) or ENDPOINTS[type_][0]
+            tgt = label_of(target) or ENDPOINTS[type_][1]
+            is_new = ((src in NEW_WHEN_ABSENT or type_ in SHORTCUT_TYPES)
+                      and (not old_edges or (source, type_, target) not in old_edges))
+            a, b = eid_of(source), eid_of(target)
+            if a is not None and b is not None:
+                groups[(src, type_, tgt, is_new, True)].append({"a": a, "b": b, "props": _props(e.props)})
+            else:
+                groups[(src, type_, tgt, is_new, False)].append({"source": source, "target": target,
+                                                                  "props": _props(e.props)})
+        for (src, type_, tgt, is_new, by_eid), rows in sorted(groups.items()):
+            if is_new:
+                query = _create_edges_query(src, type_, tgt, {k for row in rows for k in row["props"]}, by_eid)
+            else:
+                template = CYPHER_MERGE_EDGES_BY_EID if by_eid else CYPHER_MERGE_EDGES
+                query = template.format(source=_checked_label(src), type=_checked_type(type_),
+                                        target=_checked_label(tgt))
+            report.batches += writes.submit(query, rows, "rows", expect=True)
+            report.relationships += len(rows)
 
 
 def load_extracts(extracts: Iterable[Extract], conn: Connection, *, batch_size: int = DEFAULT_BATCH_SIZE,
-                  progress: ProgressFn | None = None) -> LoadReport:
+                  workers: int = DEFAULT_WORKERS, progress: ProgressFn | None = None) -> LoadReport:
     """Connect, load, close: one ``StoreError`` line for anything the server refuses."""
     from neo4j.exceptions import DriverError, Neo4jError
 
     extracts = list(extracts)
     driver = connect(conn)
     try:
-        return Neo4jWriter(driver, database=conn.database, batch_size=batch_size).load(extracts, progress)
+        writer = Neo4jWriter(driver, database=conn.database, batch_size=batch_size, workers=workers)
+        return writer.load(extracts, progress)
     except (Neo4jError, DriverError) as exc:
         raise translate(exc, conn) from None
     finally:
@@ -602,10 +775,10 @@ def load_extracts(extracts: Iterable[Extract], conn: Connection, *, batch_size: 
 
 
 def load_dir(extracts_dir: Path, conn: Connection, *, batch_size: int = DEFAULT_BATCH_SIZE,
-             progress: ProgressFn | None = None) -> LoadReport:
+             workers: int = DEFAULT_WORKERS, progress: ProgressFn | None = None) -> LoadReport:
     """``kg load neo4j``: read and check every extracts file first, then load them all."""
     extracts = extracts_io.read_dir(Path(extracts_dir))
-    return load_extracts(extracts, conn, batch_size=batch_size, progress=progress)
+    return load_extracts(extracts, conn, batch_size=batch_size, workers=workers, progress=progress)
 
 
 # ------------------------------------------------------------------------------------------ queries
