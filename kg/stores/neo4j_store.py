@@ -389,10 +389,11 @@ class _Writes:
 
     ``submit`` queues ``query`` once per batch of ``rows`` (each batch its own transaction) and returns at once;
     ``barrier`` waits until everything submitted so far is committed, so a later batch can rely on it (a
-    relationship on its end nodes); ``wait(ticket)`` waits only for the batches submitted with ``ticket``. The first error stops the writing; ``barrier`` (and leaving the ``with``
-    block) raises it. With ``eids``, a batch's query returns ``eids``, a list of ``[id, element id]`` with one
-    pair per row (a missing pair means a lost row: an error), added to ``eids`` once the batch is committed;
-    with ``expect``, it returns ``merged``, the number of relationships written, which must be one per row."""
+    relationship on its end nodes); ``wait(ticket)`` waits only for the batches submitted with ``ticket``.
+    The first error stops the writing; ``barrier`` (and leaving the ``with`` block) raises it. With ``eids``,
+    a batch's query returns ``eids``, a list of ``[id, element id]`` with one pair per row (a missing pair
+    means a lost row: an error), added to ``eids`` once the batch is committed; with ``expect``, it returns
+    ``merged``, the number of relationships written, which must be one per row."""
 
     def __init__(self, driver: Any, database: str, batch_size: int, workers: int,
                  tick: Callable[[int], None]) -> None:
@@ -522,14 +523,6 @@ class Neo4jWriter:
         records, _, _ = self.driver.execute_query(query, params, database_=self.database, routing_="r")
         return [r.data() for r in records]
 
-    def _write_batches(self, query: str, rows: Sequence[Any], key: str, tick: Callable[[int], None],
-                       expect: bool = False, eids: dict[str, str] | None = None) -> int:
-        """``query`` once per batch of ``rows``, each batch in its own transaction, all committed on return;
-        returns the batch count (see ``_Writes.submit``)."""
-        with _Writes(self.driver, self.database, self.batch_size, self.workers, tick) as writes:
-            n = writes.submit(query, rows, key, expect=expect, eids=eids)
-        return n
-
     # -- schema --------------------------------------------------------------------------------------
     def ensure_schema(self) -> None:
         """Uniqueness constraints on ``id`` for every primary label, and ``document`` indexes, first."""
@@ -641,6 +634,7 @@ class Neo4jWriter:
             add_position_shortcuts(g)
             derived_nodes = list(islice(g.nodes.values(), n_nodes, None))
             derived_edges = list(islice(g.edges.values(), n_edges, None))
+            label_of = {node_id: node.labels[0] for node_id, node in g.nodes.items()}
             grow(len(derived_nodes) + len(derived_edges))
             # 2. derived relations that no longer hold (after everything before), then the derived nodes
             if old_nodes or old_edges:  # a reload: everything before is committed first
@@ -651,9 +645,9 @@ class Neo4jWriter:
             self._submit_nodes(writes, derived_nodes, old_nodes, report, eids, derived)
             # 3. the relationships, each group once the nodes at its ends are committed
             writes.wait(extracted)
-            self._submit_edges(writes, g, edges, old_edges, eids, report)
+            self._submit_edges(writes, label_of, edges, old_edges, eids, report)
             writes.wait(derived)
-            self._submit_edges(writes, g, derived_edges, old_edges, eids, report)
+            self._submit_edges(writes, label_of, derived_edges, old_edges, eids, report)
             writes.barrier()
 
             # 4. shared nodes nothing points at any more (not those the extracts name)
@@ -667,7 +661,7 @@ class Neo4jWriter:
             writes.barrier()
             # the graph and the rows are freed here, before the garbage collector is back (it would otherwise
             # scan all of them once, a second or two at 100k statements)
-            del plan, g, nodes, edges, derived_nodes, derived_edges, old_nodes, old_edges, eids
+            del plan, g, nodes, edges, derived_nodes, derived_edges, old_nodes, old_edges, eids, label_of
         report.seconds = time.perf_counter() - t0
         return report
 
@@ -681,7 +675,8 @@ class Neo4jWriter:
         for node_id, label in old_nodes.items():
             if label in labels and node_id not in g.nodes:
                 stale_nodes[label].append(node_id)
-        gone = gone | {i for ids in stale_nodes.values() for i in ids}
+        removed = {i for ids in stale_nodes.values() for i in ids}
+        gone = gone | removed
         stale_edges: dict[tuple[str, str, str], list[dict[str, str]]] = defaultdict(list)
         for key, (src_label, tgt_label) in old_edges.items():
             # relationships from actors are the shortcut edges: they go with the derived labels
@@ -698,7 +693,7 @@ class Neo4jWriter:
         for label, ids in sorted(stale_nodes.items()):
             report.batches += writes.submit(CYPHER_DELETE_NODES.format(label=_checked_label(label)), sorted(ids), "ids")
             report.deleted_nodes += len(ids)
-        return {i for ids in stale_nodes.values() for i in ids}
+        return removed
 
     def _submit_nodes(self, writes: _Writes, nodes: list[Any], old_nodes: dict[str, str], report: LoadReport,
                       eids: dict[str, str], ticket: _Ticket) -> None:
@@ -727,12 +722,13 @@ class Neo4jWriter:
             report.batches += writes.submit(query, rows, "rows", eids=eids, ticket=ticket)
             report.nodes += len(rows)
 
-    def _submit_edges(self, writes: _Writes, g: Graph, edges: list[Any], old_edges: dict[EdgeKey, tuple[str, str]],
-                      eids: dict[str, str], report: LoadReport) -> None:
+    def _submit_edges(self, writes: _Writes, labels: dict[str, str], edges: list[Any],
+                      old_edges: dict[EdgeKey, tuple[str, str]], eids: dict[str, str], report: LoadReport) -> None:
         """Queue ``edges``, grouped by (source label, type, target label); CREATE for those the pre-read proved
-        absent, MERGE for the others. Ends are found by element id (their nodes must be committed); an end the
-        load neither wrote nor read (not expected) by label and id."""
-        label_of = {node_id: node.labels[0] for node_id, node in g.nodes.items()}.get
+        absent, MERGE for the others. ``labels``: node id -> primary label of the graph's nodes. Ends are found
+        by element id (their nodes must be committed); an end the load neither wrote nor read (not expected)
+        by label and id."""
+        label_of = labels.get
         eid_of = eids.get
         groups: dict[tuple[str, str, str, bool, bool], list[dict[str, Any]]] = defaultdict(list)
         for e in edges:  # 2M relationships at 100k statements: kept lean
