@@ -45,3 +45,41 @@ def sample_graph(sample_extracts):
     from kg.graph.build import build_graph
 
     return build_graph(read_dir(sample_extracts))
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory):
+    """The real local Neo4j Community server (jars fetched once from Maven Central into the shared cache),
+    started once for the whole session on free ports, data in a temporary folder, a random password;
+    ``(settings, password)``. Nothing is skipped: without Java or Maven the tests fail with kg's message."""
+    import secrets
+
+    from kg.stores import neo4j_server as ns
+
+    bolt = _free_port()
+    http = _free_port()
+    while http == bolt:
+        http = _free_port()
+    settings = ns.ServerSettings(data=tmp_path_factory.mktemp("neo4j-instance"), bolt_port=bolt, http_port=http,
+                                 heap="512m", pagecache="64m")
+    password = "t-" + secrets.token_urlsafe(12)
+    ns.start(settings, password=password)
+    yield settings, password
+    ns.stop(settings)
+
+
+@pytest.fixture(scope="session")
+def conn(neo4j_server):
+    """A ``kg.stores.neo4j_store.Connection`` to the session's server."""
+    from kg.stores.neo4j_store import Connection
+
+    settings, password = neo4j_server
+    return Connection(uri=settings.bolt_uri, user="neo4j", password=password, database="neo4j")
