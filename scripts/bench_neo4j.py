@@ -16,6 +16,7 @@ Markdown table.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import secrets
@@ -79,12 +80,34 @@ def wipe(driver) -> None:
         session.run("MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 20000 ROWS").consume()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def settle(pid: int | None, quiet: float = 0.05, limit: float = 60.0) -> float:
+    """After a wipe: wait (at most ``limit`` s) until the server uses less than ``quiet`` of a core over a
+    second, so the previous run's clean-up does not run during the next timed load. Returns the seconds
+    waited. (Community Neo4j has no ``db.checkpoint()`` to force one.)"""
+    t0 = time.perf_counter()
+    gc.collect()
+    if pid is None:
+        return time.perf_counter() - t0
+    while time.perf_counter() - t0 < limit:
+        before = cpu_seconds(pid)
+        time.sleep(1.0)
+        if cpu_seconds(pid) - before < quiet:
+            break
+    return time.perf_counter() - t0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--statements", type=int, default=100_000)
     ap.add_argument("--batch-size", type=int, default=10_000)
     ap.add_argument("--workers", type=int, default=2, help="sessions writing side by side")
-    ap.add_argument("--runs", type=int, default=3, help="timed loads on the warm server, each into an empty database")
+    ap.add_argument("--runs", type=int, default=5, help="timed loads on the warm server, each into an empty database")
     ap.add_argument("--heap", default="4g")
     ap.add_argument("--pagecache", default="2g")
     ap.add_argument("--conf", action="append", default=[], metavar="KEY=VALUE",
@@ -124,9 +147,11 @@ def main(argv: list[str] | None = None) -> int:
         cold = writer.load(corpus, progress)
         print(f"cold load: {cold.rows / cold.seconds:,.0f} rows/s ({cold.seconds:.1f} s)", file=sys.stderr)
         # 2. the same load on the warm server, into an emptied database, --runs times
-        warm, loads = [], []
+        pid = ns.status(settings).pid if settings is not None else None
+        warm, loads, waits = [], [], []
         for _ in range(args.runs):
             wipe(driver)
+            waits.append(settle(pid))
             before = os.getloadavg()[0]
             report = writer.load(corpus, progress)
             warm.append(report)
@@ -174,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| `stance-matrix` ({rows:,} rows), first run / median of next 3 | {times[0]:.2f} s / "
           f"{statistics.median(times[1:]):.2f} s |")
     print(f"| ceiling: the server alone creating small nodes (`UNWIND range ... CREATE`) | {ceiling:,.0f} rows/s |")
+    print(f"| between warm loads: wipe, then wait for the server to go quiet | waited "
+          f"{', '.join(f'{w:.0f} s' for w in waits)} |")
     print(f"| machine: {os.cpu_count()} cores; 1-min load average before / after each warm load | "
           f"{'; '.join(f'{a:.1f} / {b:.1f}' for a, b in loads)} |")
     return 0

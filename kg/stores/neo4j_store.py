@@ -13,7 +13,8 @@ A load (``Neo4jWriter.load``):
    conflict are derived over everything in the database, not just over the files being loaded;
 2. creates the uniqueness constraints (one per primary label) and the ``document`` indexes first;
 3. removes what the new extracts no longer contain: the statements, stances and posts of a re-extracted
-   document that are gone, relationships that changed, derived relations that no longer hold;
+   document that are gone, relationships that changed, derived relations that no longer hold (a document's
+   new statements, stances and posts may be written before: their ids differ from those removed);
 4. writes the nodes, then the relationships, each batch of ``batch_size`` rows in its own transaction:
    ``MERGE`` for what may exist, ``CREATE`` (with the property keys spelt out, see ``_inline``) for what
    step 1 proved absent (the constraints still refuse a duplicate node). Each node batch returns the element
@@ -21,8 +22,9 @@ A load (``Neo4jWriter.load``):
    look-ups in the ``id`` indexes.
 
 The writing is a pipeline (``_Writes``): ``workers`` sessions (2 by default) take batches from a queue while
-this thread prepares the next ones; the extracted nodes are written while agreement and conflict are
-derived, and a group of relationships is queued as soon as the nodes at its ends are committed.
+this thread prepares the next ones: each document's statements, stances and posts are written while the
+graph of the later documents is still being built, the other extracted nodes while agreement and conflict
+are derived, and a group of relationships is queued as soon as the nodes at its ends are committed.
 
 So loading the same extracts twice changes nothing, and re-extracting one document replaces that
 document's statements (with their stances and the derived relations that depended on them) only. Every
@@ -52,7 +54,7 @@ from kg import extracts as extracts_io
 from kg.errors import QueryError, StoreError
 from kg.graph.build import add_extract
 from kg.graph.derive import derive_relations
-from kg.graph.model import EDGE_TYPES, NODE_LABELS, Graph, no_gc_pauses
+from kg.graph.model import EDGE_TYPES, NODE_LABELS, Graph, Node, no_gc_pauses
 from kg.queries import QueryResult, SavedQuery
 from kg.queries import load as load_query
 from kg.records import Extract
@@ -77,6 +79,7 @@ NEW_WHEN_ABSENT = DOCUMENT_SCOPED + DERIVED_LABELS
 SHORTCUT_TYPES = ("AGREES_WITH", "CONFLICTS_WITH", "SUPPORTS", "OPPOSES")
 #: Nodes shared by documents: MERGEd with ``+=``; removed only when nothing points at them any more.
 SHARED_LABELS = ("Actor", "Issue", "Membership")
+_NEW_WHEN_ABSENT, _SHORTCUT_TYPES = frozenset(NEW_WHEN_ABSENT), frozenset(SHORTCUT_TYPES)
 #: The labels at either end of each relationship type when a node is not in the graph being loaded.
 ENDPOINTS: dict[str, tuple[str, str]] = {
     "SPOKEN_BY": ("Statement", "Actor"), "FROM_DOCUMENT": ("Statement", "Document"),
@@ -345,6 +348,15 @@ class _Plan:
     context_eids: dict[str, str]  # node id -> element id, for the context nodes read from the database
     documents: list[str]
     statements: int
+    early: bool  # the documents' own nodes (statements, stances, posts) were handed out while it was built
+
+
+def _own_ids_unique(exs: Sequence[Extract]) -> bool:
+    """No document id, and no statement id, appears in two of ``exs`` (so the nodes that belong to one
+    document alone are final once its extract is added: no later extract merges into them)."""
+    documents = {ex.document.id for ex in exs}
+    n_statements = sum(len(ex.statements) for ex in exs)
+    return len(documents) == len(exs) and len({s.id for ex in exs for s in ex.statements}) == n_statements
 
 
 _PROPERTY_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -382,6 +394,17 @@ class _Ticket:
         with self.cond:
             while self.left > 0:
                 self.cond.wait()
+
+
+class _Rows(list):
+    """A batch of parameter rows whose ``repr`` is short. The driver formats every RUN message for its debug
+    log before it asks whether debug logging is on, and the ``repr`` of a 10,000-row batch costs more than
+    packing it (about 6 s of Python CPU, holding the GIL, over a 2M-row load). Packed like any list."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} rows>"
 
 
 class _Writes:
@@ -440,7 +463,7 @@ class _Writes:
 
     @staticmethod
     def _work(tx: Any, query: str, key: str, batch: Sequence[Any], expect: bool, eids: Any) -> list[list[str]]:
-        rows = list(batch)
+        rows = _Rows(batch)
         result = tx.run(query, {key: rows})
         if eids is not None:  # one record: a list of [id, element id] (a record per row costs more)
             written = result.single(strict=True)["eids"]
@@ -539,14 +562,28 @@ class Neo4jWriter:
         return self._read(CYPHER_LIST_CONSTRAINTS)
 
     # -- planning ------------------------------------------------------------------------------------
-    def plan(self, extracts: Iterable[Extract]) -> _Plan:
+    def plan(self, extracts: Iterable[Extract],
+             own_nodes: Callable[[list[Node], bool], None] | None = None) -> _Plan:
         """The graph of ``extracts`` and the context a derivation over the whole database needs (the stances
-        and replies of the other documents); derived relations are added by ``load``."""
+        and replies of the other documents); derived relations are added by ``load``.
+
+        With ``own_nodes``, the nodes that belong to one document alone (its statements, stances and posts)
+        are handed to it while the graph is built, about ``batch_size`` at a time, the last time with ``True``,
+        so they can be written meanwhile (unless an id is shared by two extracts: then nothing is handed)."""
         g = Graph()
         exs = sorted(extracts, key=lambda e: e.document.id)
+        early = own_nodes is not None and _own_ids_unique(exs)
+        scanned = 0  # g.nodes (in insertion order) up to here were handed out or are shared
         with no_gc_pauses():
             for ex in exs:
                 add_extract(g, ex)
+                if early and len(g.nodes) - scanned >= self.batch_size:
+                    own_nodes([n for n in islice(g.nodes.values(), scanned, None)
+                               if n.labels[0] in DOCUMENT_SCOPED], False)
+                    scanned = len(g.nodes)
+            if early:
+                own_nodes([n for n in islice(g.nodes.values(), scanned, None) if n.labels[0] in DOCUMENT_SCOPED],
+                          True)
         documents = [ex.document.id for ex in exs]
         context_nodes: set[str] = set()
         context_edges: set[EdgeKey] = set()
@@ -569,7 +606,7 @@ class Neo4jWriter:
             g.nodes[rp["child"]].props["reply_relation"] = rp["relation"]
             context_edges.add(g.add_edge(rp["child"], "REPLY_TO", rp["parent"]).key)
         return _Plan(g, context_nodes, context_edges, context_eids, documents,
-                     sum(len(ex.statements) for ex in exs))
+                     sum(len(ex.statements) for ex in exs), early)
 
     def _existing(self, documents: list[str]) -> tuple[dict[str, str], dict[EdgeKey, tuple[str, str]]]:
         """Nodes (id -> label) and relationships ((source, type, target) -> labels) a load may replace."""
@@ -591,9 +628,10 @@ class Neo4jWriter:
     def load(self, extracts: Iterable[Extract], progress: ProgressFn | None = None) -> LoadReport:
         """Load ``extracts`` (see the module doc): idempotent, document by document replaceable.
 
-        The sessions write while this thread prepares what comes next: the extracted nodes are written while
-        agreement and conflict are derived, the extracted relationships prepared while the derived nodes are
-        written, and so on. A group of relationships is queued once the nodes at its ends are committed."""
+        The sessions write while this thread prepares what comes next: the documents' own nodes are written
+        while the graph is built, the other extracted nodes while agreement and conflict are derived, the
+        extracted relationships prepared while the derived nodes are written, and so on. A group of
+        relationships is queued once the nodes at its ends are committed."""
         t0 = time.perf_counter()
         note = progress or (lambda _phase, _done, _total: None)
         report = LoadReport()
@@ -613,21 +651,37 @@ class Neo4jWriter:
                 note("loading", done, total)
 
         self.ensure_schema()
+        extracts = list(extracts)
+        old_nodes, old_edges = self._existing(sorted({ex.document.id for ex in extracts}))
+        eids: dict[str, str] = {}  # node id -> element id, for every node written or read
+        extracted = _Ticket()
         with no_gc_pauses(), _Writes(self.driver, self.database, self.batch_size, self.workers, tick) as writes:
-            plan = self.plan(extracts)
+            # 1. the documents' own nodes (statements, stances, posts) are written while the graph is built,
+            #    a label at a time in full batches
+            waiting: dict[tuple[str, ...], list[Node]] = defaultdict(list)
+
+            def own_nodes(added: list[Node], last: bool) -> None:
+                for n in added:
+                    waiting[n.labels].append(n)
+                for labels, group in waiting.items():
+                    if group and (last or len(group) >= self.batch_size):
+                        grow(len(group))
+                        self._submit_nodes(writes, group, old_nodes, report, eids, extracted)
+                        waiting[labels] = []
+
+            plan = self.plan(extracts, own_nodes)
             g = plan.graph
             report.documents, report.statements = len(plan.documents), plan.statements
-            old_nodes, old_edges = self._existing(plan.documents)
-            nodes = [n for n in g.nodes.values() if n.id not in plan.context_nodes]
+            nodes = [n for n in g.nodes.values() if n.id not in plan.context_nodes
+                     and not (plan.early and n.labels[0] in DOCUMENT_SCOPED)]
             edges = [e for key, e in g.edges.items() if key not in plan.context_edges]
-            eids = dict(plan.context_eids)  # node id -> element id, for every node written or read
+            eids.update(plan.context_eids)
 
-            # 1. what the loaded documents no longer contain (their statements, stances, posts, and the
-            #    relationships from them), then their nodes; meanwhile agreement and conflict are derived
+            # 2. what the loaded documents no longer contain (their statements, stances, posts, and the
+            #    relationships from them, after the nodes written so far), then the other extracted nodes;
+            #    meanwhile agreement and conflict are derived
             gone = self._submit_deletes(writes, g, old_nodes, old_edges, set(DOCUMENT_SCOPED), set(), report, grow)
-            writes.barrier()
             grow(len(nodes) + len(edges))
-            extracted = _Ticket()
             self._submit_nodes(writes, nodes, old_nodes, report, eids, extracted)
             n_nodes, n_edges = len(g.nodes), len(g.edges)
             derive_relations(g, min_net=self.min_net)
@@ -636,21 +690,20 @@ class Neo4jWriter:
             derived_edges = list(islice(g.edges.values(), n_edges, None))
             label_of = {node_id: node.labels[0] for node_id, node in g.nodes.items()}
             grow(len(derived_nodes) + len(derived_edges))
-            # 2. derived relations that no longer hold (after everything before), then the derived nodes
+            # 3. derived relations that no longer hold (after everything before), then the derived nodes
             if old_nodes or old_edges:  # a reload: everything before is committed first
                 writes.barrier()
-                if self._submit_deletes(writes, g, old_nodes, old_edges, set(DERIVED_LABELS), gone, report, grow):
-                    writes.barrier()
+                self._submit_deletes(writes, g, old_nodes, old_edges, set(DERIVED_LABELS), gone, report, grow)
             derived = _Ticket()
             self._submit_nodes(writes, derived_nodes, old_nodes, report, eids, derived)
-            # 3. the relationships, each group once the nodes at its ends are committed
+            # 4. the relationships, each group once the nodes at its ends are committed
             writes.wait(extracted)
             self._submit_edges(writes, label_of, edges, old_edges, eids, report)
             writes.wait(derived)
             self._submit_edges(writes, label_of, derived_edges, old_edges, eids, report)
             writes.barrier()
 
-            # 4. shared nodes nothing points at any more (not those the extracts name)
+            # 5. shared nodes nothing points at any more (not those the extracts name)
             for label in SHARED_LABELS:
                 orphans = [r["id"] for r in self._read(CYPHER_ORPHANS.format(label=label))
                            if r["id"] not in g.nodes]
@@ -668,9 +721,10 @@ class Neo4jWriter:
     def _submit_deletes(self, writes: _Writes, g: Graph, old_nodes: dict[str, str],
                         old_edges: dict[EdgeKey, tuple[str, str]], labels: set[str], gone: set[str],
                         report: LoadReport, grow: Callable[[int], None]) -> set[str]:
-        """Queue the removal of the nodes of ``labels`` the database has and ``g`` lacks, and of the
-        relationships from such nodes (shortcut edges go with the derived labels) that ``g`` lacks; ``gone``:
-        nodes removed before, whose relationships went with them. Returns the ids of the nodes removed."""
+        """Remove the nodes of ``labels`` the database has and ``g`` lacks, and the relationships from such
+        nodes (shortcut edges go with the derived labels) that ``g`` lacks: after everything queued before,
+        and committed when this returns (with nothing to remove, it returns at once). ``gone``: nodes removed
+        before, whose relationships went with them. Returns the ids of the nodes removed."""
         stale_nodes: dict[str, list[str]] = defaultdict(list)
         for node_id, label in old_nodes.items():
             if label in labels and node_id not in g.nodes:
@@ -683,6 +737,9 @@ class Neo4jWriter:
             owner = src_label if src_label in NEW_WHEN_ABSENT else DERIVED_LABELS[0]
             if owner in labels and key not in g.edges and key[0] not in gone and key[2] not in gone:
                 stale_edges[(src_label, key[1], tgt_label)].append({"source": key[0], "target": key[2]})
+        if not stale_nodes and not stale_edges:
+            return removed
+        writes.barrier()
         grow(sum(len(v) for v in stale_nodes.values()) + sum(len(v) for v in stale_edges.values()))
         for (src, type_, tgt), rows in sorted(stale_edges.items()):
             query = CYPHER_DELETE_EDGES.format(source=_checked_label(src), type=_checked_type(type_),
@@ -693,6 +750,7 @@ class Neo4jWriter:
         for label, ids in sorted(stale_nodes.items()):
             report.batches += writes.submit(CYPHER_DELETE_NODES.format(label=_checked_label(label)), sorted(ids), "ids")
             report.deleted_nodes += len(ids)
+        writes.barrier()
         return removed
 
     def _submit_nodes(self, writes: _Writes, nodes: list[Any], old_nodes: dict[str, str], report: LoadReport,
@@ -707,7 +765,7 @@ class Neo4jWriter:
         for (labels, is_new), rows in sorted(groups.items()):
             primary = _checked_label(labels[0])
             if is_new:
-                query = _create_nodes_query(primary, {k for row in rows for k in row["props"]})
+                query = _create_nodes_query(primary, set().union(*[row["props"] for row in rows]))
             elif primary == "Actor":
                 sub = next((lab for lab in labels[1:] if lab in ACTOR_SUBLABELS), None)
                 if sub is None:
@@ -728,24 +786,28 @@ class Neo4jWriter:
         absent, MERGE for the others. ``labels``: node id -> primary label of the graph's nodes. Ends are found
         by element id (their nodes must be committed); an end the load neither wrote nor read (not expected)
         by label and id."""
-        label_of = labels.get
         eid_of = eids.get
+        end_of = {node_id: (label, eid_of(node_id)) for node_id, label in labels.items()}.get  # one look-up an end
+        unknown = (None, None)
         groups: dict[tuple[str, str, str, bool, bool], list[dict[str, Any]]] = defaultdict(list)
-        for e in edges:  # 2M relationships at 100k statements: kept lean
-            source, type_, target = e.source, e.type, e.target
-            src = label_of(source) or ENDPOINTS[type_][0]
-            tgt = label_of(target) or ENDPOINTS[type_][1]
-            is_new = ((src in NEW_WHEN_ABSENT or type_ in SHORTCUT_TYPES)
+        for e in edges:  # 2M relationships at 100k statements: kept lean (``_props`` inlined)
+            source, type_, target, props = e.source, e.type, e.target, e.props
+            src, a = end_of(source, unknown)
+            tgt, b = end_of(target, unknown)
+            src = src or ENDPOINTS[type_][0]
+            tgt = tgt or ENDPOINTS[type_][1]
+            is_new = ((src in _NEW_WHEN_ABSENT or type_ in _SHORTCUT_TYPES)
                       and (not old_edges or (source, type_, target) not in old_edges))
-            a, b = eid_of(source), eid_of(target)
+            if None in props.values():
+                props = {k: v for k, v in props.items() if v is not None}
             if a is not None and b is not None:
-                groups[(src, type_, tgt, is_new, True)].append({"a": a, "b": b, "props": _props(e.props)})
+                groups[(src, type_, tgt, is_new, True)].append({"a": a, "b": b, "props": props})
             else:
                 groups[(src, type_, tgt, is_new, False)].append({"source": source, "target": target,
-                                                                  "props": _props(e.props)})
+                                                                  "props": props})
         for (src, type_, tgt, is_new, by_eid), rows in sorted(groups.items()):
             if is_new:
-                query = _create_edges_query(src, type_, tgt, {k for row in rows for k in row["props"]}, by_eid)
+                query = _create_edges_query(src, type_, tgt, set().union(*[row["props"] for row in rows]), by_eid)
             else:
                 template = CYPHER_MERGE_EDGES_BY_EID if by_eid else CYPHER_MERGE_EDGES
                 query = template.format(source=_checked_label(src), type=_checked_type(type_),

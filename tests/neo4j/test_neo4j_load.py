@@ -98,10 +98,11 @@ def test_loading_twice_changes_nothing(empty_db, conn, small_extracts):
     assert report.deleted_nodes == report.deleted_relationships == 0
 
 
-def test_reextracting_one_document_replaces_its_statements_only(empty_db, conn, write_extracts):
+@pytest.mark.parametrize("batch_size", [5000, 2])  # 2: own nodes written while the graph is built, before removals
+def test_reextracting_one_document_replaces_its_statements_only(empty_db, conn, write_extracts, batch_size):
     load_dir(write_extracts(article(), thread(), name="v1"), conn)
     before_nodes, before_rels = snapshot(empty_db)
-    report = load_dir(write_extracts(article("reextracted"), thread(), name="v2"), conn)
+    report = load_dir(write_extracts(article("reextracted"), thread(), name="v2"), conn, batch_size=batch_size)
     after_nodes, after_rels = snapshot(empty_db)
 
     g = expected_graph(article("reextracted"), thread())
@@ -127,6 +128,34 @@ def test_reextracting_one_document_replaces_its_statements_only(empty_db, conn, 
     assert derived == expected
     assert {k for k in before_rels if k[1] == "AGREES_WITH" and "ken-marsh" in k} != \
         {k for k in after_rels if k[1] == "AGREES_WITH" and "ken-marsh" in k}
+
+
+def test_own_nodes_are_handed_out_once_while_the_graph_is_built(empty_db):
+    # a document's statements, stances and posts are final once its extract is added: written meanwhile
+    handed = []
+    plan = Neo4jWriter(empty_db, batch_size=3).plan([thread(), article()],
+                                                    lambda nodes, last: handed.append(([n.id for n in nodes], last)))
+    ids = [i for chunk, _ in handed for i in chunk]
+    own = {n.id for n in expected_graph(article(), thread()).nodes.values()
+           if n.label in ("Statement", "Stance", "Post")}
+    assert plan.early and len(ids) == len(set(ids)) and set(ids) == own
+    assert len(handed) > 2 and [last for _, last in handed] == [False] * (len(handed) - 1) + [True]
+
+
+def test_a_statement_id_in_two_extracts_is_merged_as_before(empty_db):
+    # a hand-edited extract reuses another document's statement id: nothing is written early (a later
+    # extract changes the node), and the database holds what build_graph makes of the two
+    a = article()
+    t = thread()
+    t.statements[-1].id = a.statements[0].id  # a statement no other one replies to
+    handed = []
+    writer = Neo4jWriter(empty_db, batch_size=2)
+    assert not writer.plan([a, t], lambda nodes, last: handed.append(nodes)).early and handed == []
+    writer.load([a, t])
+    g = expected_graph(a, t)
+    nodes, rels = snapshot(empty_db)
+    assert {i: props for i, (_, props, _) in nodes.items()} == {n.id: model_props(n.props) for n in g.nodes.values()}
+    assert rels == {k: model_props(e.props) for k, e in g.edges.items()}
 
 
 def test_loading_one_file_keeps_derived_relations_over_the_whole_database(empty_db, conn, write_extracts):
