@@ -65,6 +65,8 @@ _POM = """<?xml version="1.0" encoding="UTF-8"?>
 
 # The flags Neo4j's own launcher passes (its default neo4j.conf): heap touched at start, no System.gc() calls.
 # Without AlwaysPreTouch and the two below, a 100k-statement load ran about 10% slower here (BENCHMARKS.md).
+_MEMORY_SIZE = re.compile(r"\d+[kmgKMG]")  # a heap or page cache size: 512m, 4g
+
 _JVM_FLAGS = (
     "-XX:+UseG1GC",
     "-XX:-OmitStackTraceInFastThrow",
@@ -123,9 +125,9 @@ class ServerSettings:
                 raise ServerError(f"{name} port {port} is not a TCP port (1-65535)")
         if self.bolt_port == self.http_port:
             raise ServerError(f"the Bolt and HTTP ports must differ (both are {self.bolt_port})")
-        if not re.fullmatch(r"\d+[kmgKMG]", self.heap):
+        if not _MEMORY_SIZE.fullmatch(self.heap):
             raise ServerError(f"heap size {self.heap!r} is not a JVM size such as 512m or 1g")
-        if not re.fullmatch(r"\d+[kmgKMG]", self.pagecache):
+        if not _MEMORY_SIZE.fullmatch(self.pagecache):
             raise ServerError(f"page cache size {self.pagecache!r} is not a size such as 128m or 2g")
         for line in self.extra_conf:
             if not re.fullmatch(r"[a-z][a-z0-9_.]*=[^\n]*", line):

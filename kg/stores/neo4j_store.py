@@ -692,9 +692,7 @@ class Neo4jWriter:
             label_of = {node_id: node.labels[0] for node_id, node in g.nodes.items()}
             grow(len(derived_nodes) + len(derived_edges))
             # 3. derived relations that no longer hold (after everything before), then the derived nodes
-            if old_nodes or old_edges:  # a reload: everything before is committed first
-                writes.barrier()
-                self._submit_deletes(writes, g, old_nodes, old_edges, set(DERIVED_LABELS), gone, report, grow)
+            self._submit_deletes(writes, g, old_nodes, old_edges, set(DERIVED_LABELS), gone, report, grow)
             derived = _Ticket()
             self._submit_nodes(writes, derived_nodes, old_nodes, report, eids, derived)
             # 4. the relationships, each group once the nodes at its ends are committed
@@ -793,16 +791,14 @@ class Neo4jWriter:
         # a row by element id is a list, [a, b, props] (2M rows at 100k statements: smaller to make, pack and
         # read than a map); by id, a map
         groups: dict[tuple[str, str, str, bool, bool], list[Any]] = defaultdict(list)
-        for e in edges:  # kept lean (``_props`` inlined)
-            source, type_, target, props = e.source, e.type, e.target, e.props
+        for e in edges:  # kept lean
+            source, type_, target, props = e.source, e.type, e.target, _props(e.props)
             src, a = end_of(source, unknown)
             tgt, b = end_of(target, unknown)
             src = src or ENDPOINTS[type_][0]
             tgt = tgt or ENDPOINTS[type_][1]
             is_new = ((src in _NEW_WHEN_ABSENT or type_ in _SHORTCUT_TYPES)
                       and (not old_edges or (source, type_, target) not in old_edges))
-            if None in props.values():
-                props = {k: v for k, v in props.items() if v is not None}
             if a is not None and b is not None:
                 groups[(src, type_, tgt, is_new, True)].append([a, b, props])
             else:
