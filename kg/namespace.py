@@ -22,7 +22,7 @@ DATA_NS = "https://w3id.org/kg/id/"
 #: The kinds of data IRIs (the path segment after ``DATA_NS``).
 IRI_KINDS = (
     "actor", "document", "post", "statement", "issue", "stance", "membership", "agreement", "conflict",
-    "role", "position", "span", "account", "run", "software", "model", "association", "scheme",
+    "role", "position", "span", "account", "run", "software", "model", "association", "scheme", "coder",
 )
 
 
@@ -55,6 +55,7 @@ class KG(DefinedNamespace):
     about: URIRef
     replyTo: URIRef
     replyRelation: URIRef
+    correctedField: URIRef
     kind: URIRef
     cue: URIRef
     textSha256: URIRef

@@ -15,6 +15,11 @@ from kg import extracts as extracts_io
 from kg.records import Extract
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+Notice = Callable[[str], None]  # one line a researcher should read (corrections kept, files set aside)
+
+
+def _quiet(line: str) -> None:
+    return None
 
 
 def _noop(stage: str, done: int, total: int) -> None:
@@ -23,8 +28,11 @@ def _noop(stage: str, done: int, total: int) -> None:
 
 def extract_paths(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto",
                   model: str | None = None, codebook: str | None = None, workers: int = 1,
-                  progress: Progress | None = None) -> list[Extract]:
-    """Read every input (files or folders), extract each document, write ``out_dir/<id>.json``."""
+                  progress: Progress | None = None, notice: Notice | None = None) -> list[Extract]:
+    """Read every input (files or folders), extract each document, write ``out_dir/<id>.json``.
+
+    A person's corrections in an existing ``out_dir/<id>.json`` are carried onto the new extract
+    (``kg.corrections``); what happened to them reaches ``notice`` as lines. Returns the extracts as written."""
     from kg.extract.pipeline import extract_documents
     from kg.ingest import read_documents
 
@@ -52,9 +60,13 @@ def extract_paths(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: st
     # check every extract against the contract before the first file is written
     for ex in out:
         extracts_io.check(ex.to_dict(), str(extracts_io.path_for(Path(out_dir), ex.document.id)))
-    for ex in out:
-        extracts_io.write(ex, Path(out_dir))
-    return out
+    from kg.corrections import reconcile_all
+
+    written, reports = reconcile_all(out, Path(out_dir))
+    for report in reports:
+        for line in report.lines():
+            (notice or _quiet)(line)
+    return written
 
 
 @dataclass
@@ -107,7 +119,7 @@ def summary_markdown(result: RunResult) -> str:
 
 def run(corpus: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto", model: str | None = None,
         codebook: str | None = None, workers: int = 1, store: bool = True,
-        progress: Progress | None = None) -> RunResult:
+        progress: Progress | None = None, notice: Notice | None = None) -> RunResult:
     """The main job: extract, build the graph, write the stance matrix (CSV + heatmap), the RDF (Turtle and
     the embedded Oxigraph store), GraphML for networkx/Gephi, and a summary."""
     from kg.analysis.matrix import stance_matrix, write_matrix
@@ -117,7 +129,7 @@ def run(corpus: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto"
     progress = progress or _noop
     out = Path(out_dir)
     extracts = extract_paths(corpus, out / "extracts", kind=kind, model=model, codebook=codebook,
-                             workers=workers, progress=progress)
+                             workers=workers, progress=progress, notice=notice)
     progress("graph", 0, 1)
     graph = build_graph(extracts)
     progress("graph", 1, 1)

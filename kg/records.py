@@ -144,9 +144,12 @@ class Statement:
     published: str | None = None
     evidence: list[Evidence] = field(default_factory=list)
     reply_relation: Literal["agree", "disagree"] | None = None  # a reply's relation to its parent
+    # fields a person decided: {field: {"by": who, "at": ISO time, "machine": the machine's value}};
+    # "statement" for a statement a person added. Empty: every field is the machine run's (``Extract.run``).
+    corrected: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             "id": self.id,
             "speaker": self.speaker,
             "text": self.text,
@@ -164,6 +167,9 @@ class Statement:
             "evidence": [e.to_dict() for e in self.evidence],
             "reply_relation": self.reply_relation,
         }
+        if self.corrected:
+            d["corrected"] = {k: dict(v) for k, v in sorted(self.corrected.items())}
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Statement:
@@ -175,6 +181,7 @@ class Statement:
             published=d.get("published"),
             evidence=[Evidence.from_dict(e) for e in d.get("evidence", [])],
             reply_relation=d.get("reply_relation"),
+            corrected={k: dict(v) for k, v in (d.get("corrected") or {}).items()},
         )
 
 

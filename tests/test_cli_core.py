@@ -21,7 +21,10 @@ def test_extract_writes_one_file_per_document(tmp_path, paths):
     out = tmp_path / "x"
     result = invoke("extract", paths.article, paths.thread, "--out", out)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == sorted([paths.article.stem + ".json", paths.thread.stem + ".json"])
+    visible = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    assert visible == sorted([paths.article.stem + ".json", paths.thread.stem + ".json"])
+    # what the machine wrote, kept so a person's later corrections can be merged (kg.corrections)
+    assert sorted(p.name for p in (out / ".kg" / "machine").iterdir()) == visible
     assert "2 document(s)" in result.output
 
 

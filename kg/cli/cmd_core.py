@@ -40,6 +40,11 @@ def progress_bar(enabled: bool = True) -> Iterator[pipeline.Progress]:
         yield update
 
 
+def _notice(line: str) -> None:
+    """A line the researcher should read (corrections kept, files set aside), on stderr."""
+    typer.echo(f"kg: {line}", err=True)
+
+
 def _check_kind(kind: str) -> str:
     if kind not in KINDS:
         raise ConfigError(f"--kind {kind!r}: one of {', '.join(KINDS)}")
@@ -60,7 +65,8 @@ def extract_cmd(
     """Extract actors, roles, statements, issues and stances: one reviewable JSON file per document."""
     with progress_bar() as bar:
         done = pipeline.extract_paths(inputs, out, kind=_check_kind(kind), model=model,
-                                      codebook=str(codebook) if codebook else None, workers=workers, progress=bar)
+                                      codebook=str(codebook) if codebook else None, workers=workers, progress=bar,
+                                      notice=_notice)
     n_st = sum(len(e.statements) for e in done)
     typer.echo(f"{len(done)} document(s), {n_st} statement(s) -> {out}/")
 
@@ -80,5 +86,5 @@ def run_cmd(
     with progress_bar() as bar:
         result = pipeline.run(corpus, out, kind=_check_kind(kind), model=model,
                               codebook=str(codebook) if codebook else None, workers=workers, store=store,
-                              progress=bar)
+                              progress=bar, notice=_notice)
     typer.echo(pipeline.summary_markdown(result))

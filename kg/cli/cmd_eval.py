@@ -11,13 +11,15 @@ from rich.console import Console
 
 from kg.cli import app
 from kg.cli._common import handle_errors
+from kg.errors import ConfigError
 from kg.evaluation import evaluate, tables
 
 
 @app.command("eval")
 @handle_errors
 def eval_cmd(
-    gold_dir: Path = typer.Argument(..., help="Folder of gold files (*.json), or one gold file."),
+    gold_dir: Path = typer.Argument(..., help="Folder of gold files (*.json), or one gold file; or a folder of "
+                                              "extracts (another coder's) to measure agreement between coders."),
     extracts_dir: Path = typer.Argument(..., help="Folder of extracts; each gold file needs <id>.json here."),
     strict: bool = typer.Option(
         False, "--strict",
@@ -31,7 +33,21 @@ def eval_cmd(
     """Score extracts against gold: Gender Gap Tracker quote P/R/F1 at 0.3 and 0.8, the word-set Dice rule,
     speaker accuracy, attributed P/R/F1, roles, stance, thread replies, and errors by type.
 
-    A gold file without its extract is an error (exit 3). See docs/evaluation.md."""
+    Given two folders of extracts (two coders, or a person and the machine), reports agreement between them
+    instead: statements found by both, and agreement with Krippendorff's alpha on speaker, kind, issues and
+    stance. A gold file without its extract is an error (exit 3). See docs/evaluation.md."""
+    from kg.evaluation import agreement
+
+    if agreement.holds_extracts(gold_dir):
+        if strict or errors is not None:
+            raise ConfigError("--strict and --errors score against gold files; two extracts folders are compared "
+                              "for agreement between coders, without them")
+        result = agreement.compare_dirs(gold_dir, extracts_dir)
+        if as_json:
+            typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
+        else:
+            Console(width=max(Console().width, 120)).print(agreement.agreement_table(result))
+        return
     report = evaluate(gold_dir, extracts_dir, strict=strict, errors_csv=errors)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))

@@ -56,7 +56,9 @@ def add_extract(g: Graph, ex: Extract) -> None:
         span = {"document": doc.id, "start": s.start, "end": s.end}
         g.add_node(s.id, ("Statement",), id=s.id, text=s.text, kind=s.kind, document=doc.id, start=s.start,
                    end=s.end, stance=s.stance, confidence=s.confidence, target=s.target, cue=s.cue,
-                   published=s.published or doc.published, reply_relation=s.reply_relation)
+                   published=s.published or doc.published, reply_relation=s.reply_relation,
+                   corrected=",".join(sorted(s.corrected)) or None,
+                   corrected_by=",".join(sorted({c.get("by", "person") for c in s.corrected.values()})) or None)
         g.add_edge(s.id, "SPOKEN_BY", s.speaker, **span)
         g.add_edge(s.id, "FROM_DOCUMENT", doc.id, **span)
         if s.post is not None and s.post in post_ids:

@@ -363,7 +363,24 @@ def _membership_span(g: rdflib.Graph, node: Node, text: str | None) -> None:
         g.add((span, NIF.anchorOf, Literal(text[start:end])))
 
 
+def _correction_triples(g: rdflib.Graph, graph: Graph, ex: Extract) -> None:
+    """A statement a person corrected (or added) is attributed to that person (PROV), each field they decided
+    named by ``kg:correctedField``."""
+    for st in ex.statements:
+        if not st.corrected or st.id not in graph.nodes:
+            continue
+        s = iri("statement", st.id)
+        for name in sorted(st.corrected):
+            g.add((s, KG.correctedField, Literal(name)))
+        for who in sorted({c.get("by") or "person" for c in st.corrected.values()}):
+            agent = iri("coder", slug(who))
+            g.add((agent, RDF.type, PROV.Person))
+            g.add((agent, FOAF.name, Literal(who)))
+            g.add((s, PROV.wasAttributedTo, agent))
+
+
 def _run_triples(g: rdflib.Graph, graph: Graph, ex: Extract, stances: list[Node]) -> None:
+    _correction_triples(g, graph, ex)
     run = {k: str(v) for k, v in (ex.run or {}).items() if v is not None}
     if not run:
         return
@@ -391,7 +408,7 @@ def _run_triples(g: rdflib.Graph, graph: Graph, ex: Extract, stances: list[Node]
     if run.get("codebook"):
         g.add((activity, PROV.used, scheme_iri(run["codebook"])))
     for st in ex.statements:
-        if st.id in graph.nodes:
+        if st.id in graph.nodes and "statement" not in st.corrected:  # not one a person added
             g.add((iri("statement", st.id), PROV.wasGeneratedBy, activity))
     for node in stances:
         g.add((node_iri(node), PROV.wasGeneratedBy, activity))
