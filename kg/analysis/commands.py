@@ -16,6 +16,7 @@ from kg.analysis.matrix import stance_matrix, write_matrix
 from kg.analysis.network import NETWORK_TYPES, check_choice, network, network_series
 from kg.analysis.polarisation import PolarisationPoint, polarisation, polarisation_series
 from kg.analysis.ties import TIE_TYPES, relation_ties
+from kg.cells import Number, cells
 from kg.errors import ConfigError
 from kg.extracts import atomic_write_text, read_dir
 
@@ -108,13 +109,14 @@ POLARISATION_COLUMNS = ("start", "stop", "middle", "score", "actors", "statement
 
 
 def polarisation_table(points: list[PolarisationPoint]) -> str:
+    """One CSV row per window; text cells made safe for spreadsheets (``kg.cells``)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(POLARISATION_COLUMNS)
     for p in points:
         clusters = "; ".join(f"{a}={c + 1}" for a, c in zip(p.actors, p.clusters))
-        w.writerow([p.start or "", p.stop or "", p.middle or "", f"{p.score:.6f}", len(p.actors), p.statements,
-                    "exhaustive" if p.exact else "greedy", clusters])
+        w.writerow(cells([str(p.start or ""), str(p.stop or ""), str(p.middle or ""), Number(f"{p.score:.6f}"),
+                          len(p.actors), p.statements, "exhaustive" if p.exact else "greedy", clusters]))
     return buf.getvalue()
 
 
