@@ -9,6 +9,10 @@ issue:
   side; empty (``None``) where the actor took no side on the issue;
 - ``statements``: support + oppose + neutral.
 
+Where the actor made no statement about the issue every value is empty (NaN in ``value``, an empty cell
+in CSV/TSV/XLSX, ``null`` in JSON): 0 means the actor spoke (a net position of 0 is neutral statements, or
+support and opposition that cancel), not that it was silent.
+
 Actors with fewer than ``min_statements`` statements (over all issues) are left out. Written by file
 extension (``write_matrix``): ``.csv`` / ``.tsv`` (one value as a matrix, or ``value="all"`` for a long
 table), ``.xlsx`` (one sheet per value plus a long sheet), ``.json`` (everything). Text cells are made safe
@@ -27,7 +31,7 @@ from typing import Iterable
 
 import numpy as np
 
-from kg.analysis.network import filter_rows, statement_table
+from kg.analysis.network import filter_rows, level_name, statement_table
 from kg.cells import Number, cells, text_cell
 from kg.errors import ConfigError
 from kg.extracts import atomic_write_bytes, atomic_write_text
@@ -64,9 +68,11 @@ class StanceMatrix:
         return out
 
     def value(self, name: str) -> np.ndarray:
+        """The values ``name`` as floats, NaN where the actor made no statement about the issue (and, for
+        ``share``, where it took no side)."""
         if name not in VALUES:
             raise ConfigError(f"--value {name!r} is not one of: {', '.join(VALUES)}")
-        return getattr(self, name)
+        return np.where(self.statements > 0, np.asarray(getattr(self, name), dtype=float), np.nan)
 
     def long_rows(self) -> list[dict]:
         """One dict per (actor, issue) with at least one statement."""
@@ -90,6 +96,7 @@ def stance_matrix(extracts: Iterable[Extract], *, level: str = "person", min_sta
                   duplicates: str = "include", date_from: date | str | None = None,
                   date_to: date | str | None = None) -> StanceMatrix:
     """Actor x issue stance counts from extracts (see the module docstring)."""
+    level = level_name(level)
     if min_statements < 0:
         raise ConfigError(f"--min-statements {min_statements} is negative; give 0 or more")
     rows = filter_rows(statement_table(extracts, level=level), aggregation="ignore", duplicates=duplicates,

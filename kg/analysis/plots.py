@@ -174,7 +174,8 @@ def network_plot(net: Network, path: Path, *, title: str | None = None) -> Path:
 
 
 def polarisation_plot(points: Sequence, path: Path, *, title: str | None = None) -> Path:
-    """Polarisation score per window (at the window's middle day), 0 to 1."""
+    """Polarisation score per window (at the window's middle day), 0 to 1; a window without statements
+    (score ``None``) is a gap in the line."""
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 
     if not points:
@@ -182,7 +183,7 @@ def polarisation_plot(points: Sequence, path: Path, *, title: str | None = None)
     fig = _figure(9, 4.2)
     ax = fig.add_subplot(1, 1, 1)
     xs = [p.middle for p in points]
-    ys = [p.score for p in points]
+    ys = [np.nan if p.score is None else p.score for p in points]
     ax.plot(xs, ys, marker="o", markersize=4, color="#3b6ea8", linewidth=1.8)
     ax.set_ylim(0, 1.02)
     ax.set_ylabel("polarisation (max Q, normalised)")
