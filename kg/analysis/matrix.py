@@ -194,7 +194,9 @@ def write_matrix(matrix: StanceMatrix, path: Path, *, value: str = "net") -> Pat
                                                                           matrix.value(value))
         atomic_write_text(path, delimited(table, "," if ext == ".csv" else "\t"))
     elif ext == ".json":
-        atomic_write_text(path, json.dumps(matrix_to_dict(matrix), ensure_ascii=False, indent=1) + "\n")
+        text = json.dumps(matrix_to_dict(matrix), ensure_ascii=False, indent=1) + "\n"
+        # a lone surrogate (from a "\\ud800" in an extracts file) cannot be UTF-8: write it as that escape
+        atomic_write_bytes(path, text.encode("utf-8", "backslashreplace"))
     else:
         atomic_write_bytes(path, _xlsx(matrix))
     return path

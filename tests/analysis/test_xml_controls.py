@@ -1,10 +1,13 @@
 """Names with characters XML 1.0 cannot hold (issue 15, item 6): GraphML, GEXF and XLSX files are written
-so that they parse back, with the names kept apart and readable (``\\x00`` ...).
+so that they parse back, with the names kept apart and readable (``\\x00`` ...); CSV and JSON stay UTF-8;
+pictures draw any name (control characters, ``$`` that matplotlib would read as mathematics).
 
 The extracts are built as records (names come from text; the extracts contract need not accept these
 characters), then go through the real writers and are read back by networkx and openpyxl."""
 
 from __future__ import annotations
+
+import warnings
 
 import networkx as nx
 import pytest
@@ -92,9 +95,34 @@ def test_matrix_csv_is_utf8_even_with_lone_surrogates(extracts, tmp_path, ext):
     assert "Lone\\ud800surrogate" in text and "\x00" not in text
 
 
+def test_matrix_json_keeps_lone_surrogates_as_escapes(extracts, tmp_path):
+    import json
+
+    data = json.loads(write_matrix(stance_matrix(extracts), tmp_path / "m.json").read_bytes())
+    assert "Lone\ud800surrogate" in data["actors"] and "Actor\x000" in data["actors"]  # JSON holds them
+
+
 def test_graph_graphml_parses_back(graph_extracts, tmp_path):
     """``kg run``'s graph.graphml (kg.stores.networkx_store.write_graphml)."""
     g = nx.read_graphml(write_graphml(build_graph(graph_extracts), tmp_path / "graph.graphml"))
     got = {d.get("name") for _, d in g.nodes(data=True)} - {None}
     assert {xml_safe(n).replace("\r", "\n") for n in names(graph_extracts)} <= got  # XML reads CR in text as LF
     assert "Actor\\x1f31" in got and "Actor\x7f32" in got and "Actor\t9" in got
+
+
+@pytest.mark.parametrize("speakers", [
+    ["Cost $\\frac{$ 5", "B"],  # matplotlib read $...$ as mathematics and stopped on a bad formula
+    ["price $\\badcommand$", "$B$", "C$"],
+    [f"Actor{ch}{n}" for n, ch in enumerate(CONTROLS)],
+], ids=["bad-mathtext", "dollars", "controls"])
+def test_pictures_draw_any_name(tmp_path, speakers):
+    from kg.analysis.plots import heatmap, network_plot
+
+    said = [Said(s, None, "issue $x$", "support" if n % 2 else "oppose") for n, s in enumerate(speakers)]
+    said.append(Said(speakers[0], None, "issue\x00two $", "support"))
+    ex = [article("pictures", "2022-03-01", said)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no missing glyphs either
+        assert heatmap(stance_matrix(ex), tmp_path / "h.png").read_bytes()[:4] == b"\x89PNG"
+        net = network(ex, type="onemode")
+        assert network_plot(net, tmp_path / "n.png").read_bytes()[:4] == b"\x89PNG"
