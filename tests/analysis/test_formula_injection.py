@@ -171,3 +171,15 @@ def test_query_csv(inj, tmp_path):
     check_rows(rows, NAMES + [LINK])
     net = rows[0].index("net")
     assert "-1" in [row[net] for row in rows[1:]]
+
+
+@pytest.mark.parametrize("value,expected", [
+    (CALC, "'" + CALC), (SUM, "'" + SUM), ("Ken Marsh", "Ken Marsh"), (-1, "-1"), (-0.5, "-0.5"), (2.0, "2"),
+    ([MINUS, "b"], "'" + MINUS + "; b"), (None, ""),
+])
+def test_query_csv_cells_as_cypher_and_sparql_share_them(value, expected):
+    """``kg query cypher|sparql --format csv`` both write through kg.queries.format_result."""
+    from kg.queries import QueryResult, format_result
+
+    text = format_result(QueryResult(["v"], [{"v": value}]), "csv")
+    assert list(csv.reader(text.splitlines())) == [["v"], [expected]]
