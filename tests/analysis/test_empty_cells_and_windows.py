@@ -86,7 +86,8 @@ def test_empty_window_has_no_score(small_extracts):
 def test_date_range_without_statements_has_no_score(small_extracts, tmp_path):
     p = polarisation(read_dir(small_extracts), date_from="2005-01-10", date_to="2005-01-20")
     assert p.score is None and p.statements == 0
-    r = invoke("polarisation", small_extracts, "--from", "2005-01-10", "--to", "2005-01-20", "--out", tmp_path / "p.csv")
+    r = invoke("polarisation", small_extracts, "--from", "2005-01-10", "--to", "2005-01-20",
+               "--out", tmp_path / "p.csv")
     assert r.exit_code == 0, r.output
     (row,) = csv.DictReader((tmp_path / "p.csv").open(encoding="utf-8"))
     assert (row["start"], row["score"], row["statements"]) == ("2005-01-10", "", "0")
