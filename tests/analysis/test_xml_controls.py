@@ -126,3 +126,13 @@ def test_pictures_draw_any_name(tmp_path, speakers):
         assert heatmap(stance_matrix(ex), tmp_path / "h.png").read_bytes()[:4] == b"\x89PNG"
         net = network(ex, type="onemode")
         assert network_plot(net, tmp_path / "n.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_dl_has_one_label_per_line(extracts, tmp_path):
+    net = network(extracts, type="twomode")
+    (path,) = write_network(net, tmp_path / "n.dl")
+    lines = path.read_text("utf-8").splitlines()
+    rows, cols = len(net.rows), len(net.columns)
+    assert lines[0] == f"dl nr = {rows}, nc = {cols}, format = fullmatrix"
+    assert lines[1] == "row labels:" and lines[2 + rows] == "col labels:" and lines[3 + rows + cols] == "data:"
+    assert len(lines) == 4 + 2 * rows + cols and '"Actor 10"' in lines  # "Actor\n10": a space, one line
