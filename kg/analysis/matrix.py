@@ -211,10 +211,23 @@ def matrix_to_dict(m: StanceMatrix) -> dict:
             **{name: grid(m.value(name)) for name in VALUES}, "cells": m.long_rows()}
 
 
+XLSX_CELL_LIMIT = 32767  # characters Excel holds in one cell
+
+
+def _xlsx_text(value: str) -> str:
+    """A text cell for XLSX: ``text_cell``, and cut to Excel's 32767 characters with a note saying so (the
+    evidence of a busy actor and issue can be longer; the CSV and JSON have it whole)."""
+    text = text_cell(value)
+    if len(text) <= XLSX_CELL_LIMIT:
+        return text
+    note = f" ... (cut: {len(text)} characters, Excel holds {XLSX_CELL_LIMIT}; the .csv and .json have all)"
+    return text[:XLSX_CELL_LIMIT - len(note)] + note
+
+
 def _xlsx_row(ws, values: list) -> None:
-    """Append a row: text cells through ``text_cell`` and typed as strings (``data_type`` ``s``), so that
+    """Append a row: text cells through ``_xlsx_text`` and typed as strings (``data_type`` ``s``), so that
     openpyxl never makes a formula of them; numbers as numbers; ``None`` as an empty cell."""
-    ws.append([text_cell(v) for v in values])
+    ws.append([_xlsx_text(v) if isinstance(v, str) else v for v in values])
     for cell in ws[ws.max_row]:
         if isinstance(cell.value, str):
             cell.data_type = "s"

@@ -183,3 +183,23 @@ def test_query_csv_cells_as_cypher_and_sparql_share_them(value, expected):
 
     text = format_result(QueryResult(["v"], [{"v": value}]), "csv")
     assert list(csv.reader(text.splitlines())) == [["v"], [expected]]
+
+
+def test_xlsx_cells_fit_excel(tmp_path):
+    """An actor with 2500 statements on one issue: the long sheet's evidence cell would exceed the 32767
+    characters Excel holds in a cell (Excel then calls the file corrupt); it is cut, with a note."""
+    from openpyxl import load_workbook
+
+    from kg.analysis.matrix import XLSX_CELL_LIMIT, stance_matrix, write_matrix
+
+    ex = article("busy", "2022-03-01", [Said("Ken Marsh", None, "police funding", "oppose")] * 2500)
+    m = stance_matrix([ex])
+    evidence = " ".join(m.long_rows()[0]["evidence"])
+    assert len(evidence) > XLSX_CELL_LIMIT
+    wb = load_workbook(write_matrix(m, tmp_path / "m.xlsx"))
+    cells = [c.value for row in wb["long"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert max(len(c) for c in cells) == XLSX_CELL_LIMIT
+    cut = next(c for c in cells if len(c) == XLSX_CELL_LIMIT)
+    assert evidence.startswith(cut[:1000]) and cut.endswith("the .csv and .json have all)")
+    rows = read(write_matrix(m, tmp_path / "m.csv", value="all"))
+    assert rows[1][-1] == evidence  # the CSV has it whole
