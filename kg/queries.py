@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg.cells import cells
 from kg.errors import QueryError
 
 LANGUAGES = {"cypher": ".cypher", "sparql": ".rq"}
@@ -137,7 +138,7 @@ def format_result(result: QueryResult, fmt: str) -> str:
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(result.columns)
         for r in result.rows:
-            w.writerow([_cell(r.get(c)) for c in result.columns])
+            w.writerow(cells(_cell(r.get(c)) for c in result.columns))  # no spreadsheet formulas
         return buf.getvalue().rstrip("\n")
     from rich.console import Console
     from rich.table import Table

@@ -13,9 +13,10 @@ from pathlib import Path
 
 from kg.analysis import exports, plots
 from kg.analysis.matrix import stance_matrix, write_matrix
-from kg.analysis.network import NETWORK_TYPES, check_choice, network, network_series
+from kg.analysis.network import NETWORK_TYPES, check_choice, level_name, network, network_series
 from kg.analysis.polarisation import PolarisationPoint, polarisation, polarisation_series
 from kg.analysis.ties import TIE_TYPES, relation_ties
+from kg.cells import Number, cells
 from kg.errors import ConfigError
 from kg.extracts import atomic_write_text, read_dir
 
@@ -48,6 +49,7 @@ def network_command(extracts_dir: Path, out: Path, *, type: str = "twomode", agg
                     min_net: int = 1) -> Written:
     """``kg network``: a DNA network (or one per window), or the agreement / conflict ties with evidence."""
     check_choice("--type", type, ALL_NETWORK_TYPES)
+    level = level_name(level)
     _check_out(out, exports.NETWORK_FORMATS, "network")
     _check_plot(plot)
     if type in TIE_TYPES:
@@ -94,6 +96,7 @@ def matrix_command(extracts_dir: Path, out: Path, *, level: str = "person", min_
     """``kg matrix``: the actor x issue stance matrix to CSV/TSV/XLSX/JSON, and a heatmap."""
     from kg.analysis.matrix import MATRIX_FORMATS
 
+    level = level_name(level)
     _check_out(out, MATRIX_FORMATS, "matrix")
     _check_plot(plot)
     m = stance_matrix(read_dir(extracts_dir), level=level, min_statements=min_statements,
@@ -108,13 +111,16 @@ POLARISATION_COLUMNS = ("start", "stop", "middle", "score", "actors", "statement
 
 
 def polarisation_table(points: list[PolarisationPoint]) -> str:
+    """One CSV row per window; a window without statements has empty ``score``, ``search`` and ``clusters``."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(POLARISATION_COLUMNS)
     for p in points:
         clusters = "; ".join(f"{a}={c + 1}" for a, c in zip(p.actors, p.clusters))
-        w.writerow([p.start or "", p.stop or "", p.middle or "", f"{p.score:.6f}", len(p.actors), p.statements,
-                    "exhaustive" if p.exact else "greedy", clusters])
+        scored = p.score is not None
+        w.writerow(cells([str(p.start or ""), str(p.stop or ""), str(p.middle or ""),
+                          Number(f"{p.score:.6f}") if scored else "", len(p.actors), p.statements,
+                          ("exhaustive" if p.exact else "greedy") if scored else "", clusters]))
     return buf.getvalue()
 
 
@@ -123,6 +129,7 @@ def polarisation_command(extracts_dir: Path, out: Path, *, window: str | None = 
                          date_from: str | None = None, date_to: str | None = None,
                          plot: Path | None = None) -> Written:
     """``kg polarisation``: DNA's polarisation score per window (or for the whole range) to CSV, line plot."""
+    level = level_name(level)
     _check_out(out, (".csv",), "polarisation")
     _check_plot(plot)
     extracts = read_dir(extracts_dir)
@@ -138,8 +145,14 @@ def polarisation_command(extracts_dir: Path, out: Path, *, window: str | None = 
     files = [Path(out)]
     if plot is not None:
         files.append(plots.polarisation_plot(points, plot))
-    top = max(points, key=lambda p: p.score)
-    return Written(files, f"{len(points)} polarisation score(s) written to {out}; "
+    scored = [p for p in points if p.score is not None]
+    if not scored:
+        return Written(files, f"{len(points)} polarisation window(s) written to {out}; "
+                              "none has statements that take a side, so none has a score")
+    top = max(scored, key=lambda p: p.score)
+    empty = len(points) - len(scored)
+    return Written(files, f"{len(points)} polarisation score(s) written to {out}"
+                          f"{f' ({empty} empty: no statements)' if empty else ''}; "
                           f"highest {top.score:.3f} ({top.start} to {top.stop})")
 
 

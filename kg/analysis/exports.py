@@ -10,22 +10,27 @@
 
 A series of networks (time windows) is written as one file per window: ``NAME-01-2005-01-26.EXT``, the
 number and the first day of the window before the extension.
+
+Labels come from the documents: CSV text cells go through ``kg.cells.text_cell`` (no spreadsheet formulas),
+GraphML/GEXF text through ``kg.cells.xml_safe`` (nothing XML 1.0 cannot hold), DL labels lose control
+characters (one label per line).
 """
 
 from __future__ import annotations
 
-import csv
 import io
+import re
 from pathlib import Path
 from typing import Sequence
 
 import networkx as nx
 
-from kg.analysis.matrix import matrix_table
+from kg.analysis.matrix import delimited, matrix_table
 from kg.analysis.network import Network
 from kg.analysis.ties import Tie
 from kg.errors import ConfigError
 from kg.extracts import atomic_write_bytes, atomic_write_text
+from kg.stores.networkx_store import xml_ready
 
 NETWORK_FORMATS = (".csv", ".graphml", ".gexf", ".dl")
 
@@ -79,25 +84,27 @@ def to_networkx(net: Network) -> nx.Graph:
     return g
 
 
-def network_bytes(net: Network, ext: str) -> bytes:
-    if ext == ".csv":
-        buf = io.StringIO()
-        csv.writer(buf, lineterminator="\n").writerows(matrix_table(net.rows, net.columns, net.values))
-        return buf.getvalue().encode("utf-8")
-    if ext == ".dl":
-        return dl_text(net).encode("utf-8")
-    g = to_networkx(net)
+def xml_bytes(g: nx.Graph, ext: str) -> bytes:
+    """``g`` as GraphML or GEXF, its text made XML-safe first (``kg.stores.networkx_store.xml_ready``)."""
     buf = io.BytesIO()
-    if ext == ".graphml":
-        nx.write_graphml(g, buf, encoding="utf-8")
-    else:
-        nx.write_gexf(g, buf, encoding="utf-8")
+    (nx.write_graphml if ext == ".graphml" else nx.write_gexf)(xml_ready(g), buf, encoding="utf-8")
     return buf.getvalue()
 
 
+def network_bytes(net: Network, ext: str) -> bytes:
+    if ext == ".csv":
+        return delimited(matrix_table(net.rows, net.columns, net.values)).encode("utf-8")
+    if ext == ".dl":
+        return dl_text(net).encode("utf-8")
+    return xml_bytes(to_networkx(net), ext)
+
+
+_DL_UNSAFE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+
+
 def dl_text(net: Network) -> str:
-    def q(label: str) -> str:
-        return '"' + label.replace('"', "'") + '"'
+    def q(label: str) -> str:  # one quoted label per line: no line breaks or other control characters
+        return '"' + _DL_UNSAFE.sub(" ", label).replace('"', "'") + '"'
 
     lines = []
     if net.type == "onemode":
@@ -144,13 +151,11 @@ def write_ties(ties: Sequence[Tie], path: Path, *, relation: str) -> list[Path]:
     path = Path(path)
     ext = _ext(path)
     if ext == ".csv":
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(TIE_COLUMNS)
+        table: list[list] = [list(TIE_COLUMNS)]
         for t in ties:
-            w.writerow([t.source, t.target, t.relation, t.mode, t.issue or "",
-                        int(t.weight) if t.weight.is_integer() else t.weight, " ".join(t.evidence)])
-        atomic_write_text(path, buf.getvalue())
+            table.append([t.source, t.target, t.relation, t.mode, t.issue or "",
+                          int(t.weight) if t.weight.is_integer() else t.weight, " ".join(t.evidence)])
+        atomic_write_text(path, delimited(table))
         return [path]
     net = ties_network(list(ties), relation=relation)
     if ext in (".graphml", ".gexf"):
@@ -161,8 +166,6 @@ def write_ties(ties: Sequence[Tie], path: Path, *, relation: str) -> list[Path]:
             issues = set(filter(None, e.get("issues", "").split(" | "))) | ({t.issue} if t.issue else set())
             modes = set(filter(None, e.get("modes", "").split(" "))) | {t.mode}
             e["issues"], e["modes"] = " | ".join(sorted(issues)), " ".join(sorted(modes))
-        buf = io.BytesIO()
-        (nx.write_graphml if ext == ".graphml" else nx.write_gexf)(g, buf, encoding="utf-8")
-        atomic_write_bytes(path, buf.getvalue())
+        atomic_write_bytes(path, xml_bytes(g, ext))
         return [path]
     return write_network(net, path)

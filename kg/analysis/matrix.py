@@ -9,9 +9,14 @@ issue:
   side; empty (``None``) where the actor took no side on the issue;
 - ``statements``: support + oppose + neutral.
 
+Where the actor made no statement about the issue every value is empty (NaN in ``value``, an empty cell
+in CSV/TSV/XLSX, ``null`` in JSON): 0 means the actor spoke (a net position of 0 is neutral statements, or
+support and opposition that cancel), not that it was silent.
+
 Actors with fewer than ``min_statements`` statements (over all issues) are left out. Written by file
 extension (``write_matrix``): ``.csv`` / ``.tsv`` (one value as a matrix, or ``value="all"`` for a long
-table), ``.xlsx`` (one sheet per value plus a long sheet), ``.json`` (everything).
+table), ``.xlsx`` (one sheet per value plus a long sheet), ``.json`` (everything). Text cells are made safe
+for spreadsheets (``kg.cells.text_cell``: no formulas, nothing XML cannot hold); numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ from typing import Iterable
 
 import numpy as np
 
-from kg.analysis.network import filter_rows, statement_table
+from kg.analysis.network import filter_rows, level_name, statement_table
+from kg.cells import Number, cells, text_cell
 from kg.errors import ConfigError
 from kg.extracts import atomic_write_bytes, atomic_write_text
 from kg.records import Extract
@@ -62,9 +68,11 @@ class StanceMatrix:
         return out
 
     def value(self, name: str) -> np.ndarray:
+        """The values ``name`` as floats, NaN where the actor made no statement about the issue (and, for
+        ``share``, where it took no side)."""
         if name not in VALUES:
             raise ConfigError(f"--value {name!r} is not one of: {', '.join(VALUES)}")
-        return getattr(self, name)
+        return np.where(self.statements > 0, np.asarray(getattr(self, name), dtype=float), np.nan)
 
     def long_rows(self) -> list[dict]:
         """One dict per (actor, issue) with at least one statement."""
@@ -88,6 +96,7 @@ def stance_matrix(extracts: Iterable[Extract], *, level: str = "person", min_sta
                   duplicates: str = "include", date_from: date | str | None = None,
                   date_to: date | str | None = None) -> StanceMatrix:
     """Actor x issue stance counts from extracts (see the module docstring)."""
+    level = level_name(level)
     if min_statements < 0:
         raise ConfigError(f"--min-statements {min_statements} is negative; give 0 or more")
     rows = filter_rows(statement_table(extracts, level=level), aggregation="ignore", duplicates=duplicates,
@@ -132,11 +141,14 @@ def similarity_order(values: np.ndarray) -> list[int]:
 def _fmt(v: float, integer: bool) -> str:
     if v is None or np.isnan(v):
         return ""
-    return str(int(v)) if integer else f"{v:.6f}"
+    return Number(str(int(v)) if integer else f"{v:.6f}")
 
 
 def matrix_table(labels_rows: list[str], labels_cols: list[str], values: np.ndarray) -> list[list[str]]:
-    """The matrix layout of every CSV here: an empty cell then the column labels; then label, values."""
+    """The matrix layout of every CSV here: an empty cell then the column labels; then label, values.
+
+    Values are written as ``kg.cells.Number`` (NaN as an empty cell), labels as they are: write the table
+    with ``delimited`` (or pass each row through ``kg.cells.cells``) so labels are made safe."""
     values = np.asarray(values, dtype=float)
     finite = values[~np.isnan(values)]
     integer = bool(np.all(np.mod(finite, 1) == 0))  # integers as integers, else six decimals (as DNA)
@@ -146,10 +158,11 @@ def matrix_table(labels_rows: list[str], labels_cols: list[str], values: np.ndar
     return out
 
 
-def _delimited(table: list[list], delimiter: str) -> str:
+def delimited(table: list[list], delimiter: str = ",") -> str:
+    """The table as CSV (or TSV), every text cell through ``kg.cells.text_cell``."""
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
-    w.writerows(table)
+    w.writerows(cells(row) for row in table)
     return buf.getvalue()
 
 
@@ -179,9 +192,11 @@ def write_matrix(matrix: StanceMatrix, path: Path, *, value: str = "net") -> Pat
     if ext in (".csv", ".tsv"):
         table = _long_table(matrix) if value == "all" else matrix_table(matrix.actors, matrix.issues,
                                                                           matrix.value(value))
-        atomic_write_text(path, _delimited(table, "," if ext == ".csv" else "\t"))
+        atomic_write_text(path, delimited(table, "," if ext == ".csv" else "\t"))
     elif ext == ".json":
-        atomic_write_text(path, json.dumps(matrix_to_dict(matrix), ensure_ascii=False, indent=1) + "\n")
+        text = json.dumps(matrix_to_dict(matrix), ensure_ascii=False, indent=1) + "\n"
+        # a lone surrogate (from a "\\ud800" in an extracts file) cannot be UTF-8: write it as that escape
+        atomic_write_bytes(path, text.encode("utf-8", "backslashreplace"))
     else:
         atomic_write_bytes(path, _xlsx(matrix))
     return path
@@ -196,6 +211,28 @@ def matrix_to_dict(m: StanceMatrix) -> dict:
             **{name: grid(m.value(name)) for name in VALUES}, "cells": m.long_rows()}
 
 
+XLSX_CELL_LIMIT = 32767  # characters Excel holds in one cell
+
+
+def _xlsx_text(value: str) -> str:
+    """A text cell for XLSX: ``text_cell``, and cut to Excel's 32767 characters with a note saying so (the
+    evidence of a busy actor and issue can be longer; the CSV and JSON have it whole)."""
+    text = text_cell(value)
+    if len(text) <= XLSX_CELL_LIMIT:
+        return text
+    note = f" ... (cut: {len(text)} characters, Excel holds {XLSX_CELL_LIMIT}; the .csv and .json have all)"
+    return text[:XLSX_CELL_LIMIT - len(note)] + note
+
+
+def _xlsx_row(ws, values: list) -> None:
+    """Append a row: text cells through ``_xlsx_text`` and typed as strings (``data_type`` ``s``), so that
+    openpyxl never makes a formula of them; numbers as numbers; ``None`` as an empty cell."""
+    ws.append([_xlsx_text(v) if isinstance(v, str) else v for v in values])
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
 def _xlsx(m: StanceMatrix) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -204,17 +241,17 @@ def _xlsx(m: StanceMatrix) -> bytes:
     wb.remove(wb.active)
     for name in VALUES:
         ws = wb.create_sheet(name)
-        ws.append([""] + m.issues)
+        _xlsx_row(ws, [""] + m.issues)
         for i, a in enumerate(m.actors):
-            ws.append([a] + [None if np.isnan(v) else (int(v) if float(v).is_integer() else float(v))
-                             for v in m.value(name)[i]])
+            _xlsx_row(ws, [a] + [None if np.isnan(v) else (int(v) if float(v).is_integer() else float(v))
+                                 for v in m.value(name)[i]])
         for cell in ws[1]:
             cell.font = Font(bold=True)
         ws.freeze_panes = "B2"
         ws.column_dimensions["A"].width = max([12] + [min(len(a), 50) for a in m.actors])
     ws = wb.create_sheet("long")
     for row in _long_table(m):
-        ws.append(row)
+        _xlsx_row(ws, row)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     buf = io.BytesIO()

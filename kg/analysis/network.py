@@ -37,6 +37,7 @@ from kg.errors import ConfigError
 from kg.records import Actor, Extract, Statement
 
 LEVELS = ("person", "organisation")
+LEVEL_ALIASES = {"organization": "organisation"}  # DNA's spelling
 NETWORK_TYPES = ("twomode", "onemode")
 TWOMODE_AGGREGATIONS = ("ignore", "subtract", "combine")
 ONEMODE_AGGREGATIONS = ("ignore", "congruence", "conflict", "subtract")
@@ -93,6 +94,15 @@ def check_choice(name: str, value: str, choices: Sequence[str]) -> str:
     return value
 
 
+def level_name(level: str) -> str:
+    """The actor level: ``person`` or ``organisation`` (DNA's spelling ``organization`` is accepted too)."""
+    level = LEVEL_ALIASES.get(level, level)
+    if level not in LEVELS:
+        raise ConfigError(f"--level {level!r} is not one of: {', '.join(LEVELS)} "
+                          "(or organization, DNA's spelling)")
+    return level
+
+
 def parse_date(value: str | date | None, name: str = "date") -> date | None:
     if value is None or isinstance(value, date):
         return value
@@ -131,7 +141,7 @@ def statement_table(extracts: Iterable[Extract], *, level: str = "person") -> li
     Actors are labelled by name (``person``) or by ``statement_organisation`` (``organisation``).
     Anonymous commenters are labelled "name (document id)" when the extracts hold more than one thread
     with anonymous commenters, since they are only the same person within their thread."""
-    check_choice("level", level, LEVELS)
+    level = level_name(level)
     extracts = list(extracts)
     # anonymous commenters exist only within their thread: with several threads, name them with it
     anonymous_docs = {ex.document.id for ex in extracts if any(a.type == "anonymous" for a in ex.actors)}
@@ -258,13 +268,13 @@ def onemode(rows: Sequence[Row], *, aggregation: str = "ignore", normalization: 
     rows = [r for r in rows if aggregation == "ignore" or r.qualifier is not None]
     actors, issues, x, who = _array(rows, aggregation)
     n = len(actors)
-    flat = x.reshape(n, -1)  # (actor, issue*level)
+    flat = x.reshape(n, x.shape[1] * x.shape[2])  # (actor, issue*level); also for an empty window
     if aggregation == "ignore":
         c = x.sum(axis=2)
         w = c @ c.T
     else:
         con = flat @ flat.T
-        swapped = x[:, :, ::-1].reshape(n, -1)
+        swapped = x[:, :, ::-1].reshape(flat.shape)
         cfl = flat @ swapped.T
         w = {"congruence": con, "conflict": cfl, "subtract": con - cfl}[aggregation]
     a = flat.sum(axis=1)
@@ -391,6 +401,7 @@ def network(extracts: Iterable[Extract], *, type: str = "twomode", aggregation: 
 
     The defaults are DNA's (two-mode, qualifier ignored, no normalisation, duplicates included)."""
     _check_settings(type, aggregation, normalization)
+    level = level_name(level)
     rows = filter_rows(statement_table(extracts, level=level), aggregation=aggregation, duplicates=duplicates,
                        date_from=date_from, date_to=date_to)
     net = build_network(rows, type=type, aggregation=aggregation, normalization=normalization, level=level)
@@ -403,8 +414,11 @@ def network_series(extracts: Iterable[Extract], *, window: str, step: str | None
                    aggregation: str = "ignore", normalization: str = "no", level: str = "person",
                    duplicates: str = "include", date_from: date | str | None = None,
                    date_to: date | str | None = None) -> list[Network]:
-    """One network per moving window. Duplicates are dropped over the whole range first (as DNA does)."""
+    """One network per moving window. Duplicates are dropped over the whole range first (as DNA does).
+
+    A window without statements gives an empty network (no rows, no columns)."""
     _check_settings(type, aggregation, normalization)
+    level = level_name(level)
     rows = filter_rows(statement_table(extracts, level=level), aggregation=aggregation, duplicates=duplicates,
                        date_from=date_from, date_to=date_to)
     out = []

@@ -15,6 +15,7 @@ import numpy as np
 
 from kg.analysis.matrix import StanceMatrix, similarity_order
 from kg.analysis.network import Network
+from kg.cells import xml_safe
 from kg.errors import ConfigError
 from kg.extracts import atomic_write_bytes
 
@@ -45,6 +46,14 @@ def _save(fig, path: Path) -> Path:
 
 def _wrap(label: str, width: int = 34) -> str:
     return "\n".join(textwrap.wrap(label, width)) or label
+
+
+def _text(label: str) -> str:
+    """A name as matplotlib should show it, literally: ``$`` escaped (matplotlib reads ``$...$`` as
+    mathematics, and a name such as ``$\\frac{$`` stopped the whole picture), characters no font has
+    written as ``\\xNN`` (``kg.cells.xml_safe``, and DEL), TAB and CR as spaces."""
+    text = xml_safe(label).replace("\t", " ").replace("\r", " ").replace("\x7f", "\\x7f")
+    return text.replace("$", r"\$")
 
 
 def _dark(v: float, norm, data: np.ndarray) -> bool:
@@ -84,8 +93,8 @@ def heatmap(matrix: StanceMatrix, path: Path, *, value: str = "net", title: str 
     masked = np.ma.masked_invalid(data)
     ax.set_facecolor("#d4d4d4")
     im = ax.imshow(masked, cmap=cmap, norm=norm, aspect="auto")
-    ax.set_xticks(range(m), [_wrap(x, 28) for x in issues], rotation=40, ha="right", fontsize=9)
-    ax.set_yticks(range(n), actors, fontsize=9)
+    ax.set_xticks(range(m), [_text(_wrap(x, 28)) for x in issues], rotation=40, ha="right", fontsize=9)
+    ax.set_yticks(range(n), [_text(a) for a in actors], fontsize=9)
     if n * m <= 900:
         for i in range(n):
             for j in range(m):
@@ -152,7 +161,7 @@ def network_plot(net: Network, path: Path, *, title: str | None = None) -> Path:
         else:
             ha = "left" if x > 0.05 else "right" if x < -0.05 else "center"
             tx, ty = x * 1.08, y * 1.08 + (0.04 if abs(x) <= 0.05 else 0.0) * np.sign(y)
-        ax.text(tx, ty, _wrap(d["label"], 30), ha=ha, va="center", fontsize=9, zorder=3,
+        ax.text(tx, ty, _text(_wrap(d["label"], 30)), ha=ha, va="center", fontsize=9, zorder=3,
                 bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="none", alpha=0.8))
     from matplotlib.lines import Line2D
 
@@ -174,7 +183,8 @@ def network_plot(net: Network, path: Path, *, title: str | None = None) -> Path:
 
 
 def polarisation_plot(points: Sequence, path: Path, *, title: str | None = None) -> Path:
-    """Polarisation score per window (at the window's middle day), 0 to 1."""
+    """Polarisation score per window (at the window's middle day), 0 to 1; a window without statements
+    (score ``None``) is a gap in the line."""
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 
     if not points:
@@ -182,7 +192,7 @@ def polarisation_plot(points: Sequence, path: Path, *, title: str | None = None)
     fig = _figure(9, 4.2)
     ax = fig.add_subplot(1, 1, 1)
     xs = [p.middle for p in points]
-    ys = [p.score for p in points]
+    ys = [np.nan if p.score is None else p.score for p in points]
     ax.plot(xs, ys, marker="o", markersize=4, color="#3b6ea8", linewidth=1.8)
     ax.set_ylim(0, 1.02)
     ax.set_ylabel("polarisation (max Q, normalised)")

@@ -13,6 +13,9 @@ of absolute entries:
 The polarisation score is the maximum of Q over memberships. DNA searches for it greedily (swaps) or with a
 genetic algorithm; here every balanced membership is tried when there are few (exact), otherwise a greedy
 swap search is run from several seeded starts (deterministic).
+
+A window (or date range) without statements has no score (``None``, an empty cell in the CSV, a gap in the
+plot); one with statements but no ties, or with no more actors than clusters, scores 0.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import numpy as np
 from kg.analysis.network import (
     Network,
     filter_rows,
+    level_name,
     onemode,
     parse_date,
     statement_table,
@@ -43,7 +47,7 @@ EXHAUSTIVE_LIMIT = 20000  # balanced memberships tried exhaustively up to this m
 class PolarisationPoint:
     start: date | None
     stop: date | None
-    score: float  # max Q, in [0, 1]; 0 for a window without ties
+    score: float | None  # max Q, in [0, 1]; 0 for a window without ties, None for one without statements
     actors: list[str] = field(default_factory=list)
     clusters: list[int] = field(default_factory=list)  # cluster of each actor
     statements: int = 0
@@ -156,6 +160,10 @@ def best_membership(con: np.ndarray, cfl: np.ndarray, *, k: int = 2, seed: int =
 
 
 def polarisation_of(con: Network, cfl: Network, *, k: int = 2) -> PolarisationPoint:
+    if k < 2:
+        raise ConfigError(f"--clusters {k} is too small; polarisation needs at least 2 clusters")
+    if con.statements == 0:  # nothing said in the window: no score rather than a made-up 0
+        return PolarisationPoint(con.start, con.stop, None, statements=0)
     q, m, exact = best_membership(con.values, cfl.values, k=k)
     return PolarisationPoint(con.start, con.stop, q, list(con.rows), [int(c) for c in m],
                              statements=con.statements, exact=exact)
@@ -165,6 +173,7 @@ def polarisation(extracts: Iterable[Extract], *, level: str = "organisation", k:
                  duplicates: str = "include", date_from: date | str | None = None,
                  date_to: date | str | None = None) -> PolarisationPoint:
     """The polarisation score of the whole range (or ``date_from``..``date_to``)."""
+    level = level_name(level)
     rows = filter_rows(statement_table(extracts, level=level), aggregation="subtract", duplicates=duplicates,
                        date_from=date_from, date_to=date_to)
     point = _point(rows, k, level)
@@ -183,7 +192,9 @@ def polarisation_series(extracts: Iterable[Extract], *, window: str, step: str |
                         level: str = "organisation", k: int = 2, duplicates: str = "include",
                         date_from: date | str | None = None, date_to: date | str | None = None
                         ) -> list[PolarisationPoint]:
-    """One polarisation score per moving window (see ``kg.analysis.network.windows``)."""
+    """One polarisation score per moving window (see ``kg.analysis.network.windows``); a window without
+    statements gets the score ``None``."""
+    level = level_name(level)
     rows = filter_rows(statement_table(extracts, level=level), aggregation="subtract", duplicates=duplicates,
                        date_from=date_from, date_to=date_to)
     out = []

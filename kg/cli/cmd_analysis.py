@@ -13,7 +13,8 @@ import typer
 from kg.cli import app, import_app
 from kg.cli._common import handle_errors
 
-LEVEL_HELP = "Actors as persons (speakers) or as the organisations they speak for."
+LEVEL_HELP = ("person | organisation (or organization, DNA's spelling): actors as persons (speakers) or as the "
+              "organisations they speak for.")
 DUP_HELP = ("Count repeated (actor, issue, stance) statements: include | document | week | month | year | "
             "acrossrange (once per document, calendar week, month, year or the whole range).")
 
@@ -70,7 +71,8 @@ def network_cmd(
 @handle_errors
 def matrix_cmd(
     extracts_dir: Path = typer.Argument(..., help="Folder of extracts (or one extracts file)."),
-    out: Path = typer.Option(..., "--out", "-o", help="Output file: .csv, .tsv, .xlsx or .json."),
+    out: Path = typer.Option(..., "--out", "-o",
+                             help="Output file: .csv, .tsv, .xlsx or .json (an empty cell: no statement)."),
     level: str = typer.Option("person", "--level", help=LEVEL_HELP),
     min_statements: int = typer.Option(1, "--min-statements", help="Leave out actors with fewer statements."),
     value: str = typer.Option("net", "--value",
@@ -93,7 +95,8 @@ def matrix_cmd(
 @handle_errors
 def polarisation_cmd(
     extracts_dir: Path = typer.Argument(..., help="Folder of extracts (or one extracts file)."),
-    out: Path = typer.Option(..., "--out", "-o", help="Output CSV: one row per window."),
+    out: Path = typer.Option(..., "--out", "-o",
+                             help="Output CSV: one row per window (empty score for a window without statements)."),
     window: Optional[str] = typer.Option(None, "--window", help="Window length, e.g. 30d; none: the whole range."),
     step: Optional[str] = typer.Option(None, "--step", help="How far each window moves (default: --window)."),
     level: str = typer.Option("person", "--level", help=LEVEL_HELP),

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from rich.table import Table
 
+from kg.cells import cells
 from kg.errors import ConfigError
 from kg.evaluation.match import MATCHERS
 from kg.evaluation.score import ErrorRow, Report
@@ -22,11 +23,12 @@ def _pct(x: float | None) -> str:
 
 
 def errors_csv(rows: list[ErrorRow]) -> str:
+    """The rows as CSV; text cells (speakers, statement text) made safe for spreadsheets (``kg.cells``)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(ErrorRow.FIELDS)
     for r in rows:
-        w.writerow(["" if v is None else v for v in r.row()])
+        w.writerow(cells("" if v is None else v for v in r.row()))
     return buf.getvalue()
 
 

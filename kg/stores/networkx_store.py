@@ -13,6 +13,7 @@ from typing import Any, Callable, Mapping
 
 import networkx as nx
 
+from kg.cells import xml_safe
 from kg.errors import KGError, QueryError
 from kg.graph.model import Graph
 from kg.queries import QueryResult
@@ -39,17 +40,40 @@ def _graphml_value(value: Any) -> Any:
     return value
 
 
+def _xml(value: Any) -> Any:
+    return xml_safe(value) if isinstance(value, str) else value
+
+
+def xml_ready(g: nx.Graph) -> nx.Graph:
+    """A copy of ``g`` (of the same class) whose text can be written as XML 1.0 (GraphML, GEXF): every
+    string node id, edge key, attribute name and value through ``kg.cells.xml_safe`` (names from documents
+    can hold control characters, U+FFFE/U+FFFF or lone surrogates, which XML cannot)."""
+    out = g.__class__()
+    out.graph.update({_xml(k): _xml(v) for k, v in g.graph.items()})
+    for n, d in g.nodes(data=True):
+        out.add_node(_xml(n), **{_xml(k): _xml(v) for k, v in d.items()})
+    if g.is_multigraph():
+        for u, v, key, d in g.edges(keys=True, data=True):
+            out.add_edge(_xml(u), _xml(v), key=_xml(key), **{_xml(k): _xml(x) for k, x in d.items()})
+    else:
+        for u, v, d in g.edges(data=True):
+            out.add_edge(_xml(u), _xml(v), **{_xml(k): _xml(x) for k, x in d.items()})
+    return out
+
+
 def write_graphml(graph: Graph, out: Path) -> Path:
     """The graph as GraphML (Gephi, yEd, networkx), atomically. Lists become ``"; "``-joined strings, the
-    node labels ``node_labels`` (``"Actor; Person"``); missing values are left out."""
+    node labels ``node_labels`` (``"Actor; Person"``); missing values are left out; text XML cannot hold
+    (control characters in names...) is written as ``\\xNN`` (``kg.cells.xml_safe``), so the file always parses."""
     from kg.extracts import atomic_write_text
 
     g = to_networkx(graph)
     flat = nx.MultiDiGraph()
-    for n, d in g.nodes(data=True):
-        flat.add_node(n, **{k: _graphml_value(v) for k, v in d.items() if v is not None})
+    for n, d in g.nodes(data=True):  # made XML-safe here rather than by a second copy (xml_ready)
+        flat.add_node(_xml(n), **{_xml(k): _xml(_graphml_value(v)) for k, v in d.items() if v is not None})
     for u, v, k, d in g.edges(keys=True, data=True):
-        flat.add_edge(u, v, key=k, **{a: _graphml_value(b) for a, b in d.items() if b is not None})
+        flat.add_edge(_xml(u), _xml(v), key=_xml(k),
+                      **{_xml(a): _xml(_graphml_value(b)) for a, b in d.items() if b is not None})
     try:
         atomic_write_text(Path(out), "\n".join(nx.generate_graphml(flat)) + "\n")
     except OSError as exc:
