@@ -3,6 +3,7 @@
     python scripts/thread_devset.py build  [DIR]   # spec/<id>.yaml + pages/<id>.txt -> gold/<id>.json
     python scripts/thread_devset.py check  [DIR]   # gold against pages and sources.tsv; exit 1 on any problem
     python scripts/thread_devset.py stats  [DIR]   # comments per page, pages per site, share of replies, by split
+    python scripts/thread_devset.py report EVAL.json [EVAL.json ...]   # per-page table of `kg eval --json` output
 
 DIR defaults to devsets/threads next to this script's repository. See devsets/threads/README.md.
 
@@ -115,6 +116,9 @@ def build_one(spec_path: Path, d: Path, sources: dict[str, dict[str, str]]) -> d
         for key in OPTIONAL_KEYS:
             if key in c:
                 st[key] = c[key]
+        for key in ("published", "published_as_shown", "author_as_shown"):
+            if st[key] is not None and not isinstance(st[key], str):
+                raise SystemExit(f"{where}: {key} must be a quoted string in the YAML, not {st[key]!r}")
         statements.append(st)
     return {
         "id": doc_id,
@@ -332,12 +336,42 @@ def cmd_stats(d: Path) -> int:
     return 0
 
 
+# --- report ----------------------------------------------------------------------------------------
+
+def cmd_report(eval_files: list[Path], matcher: str = "dice") -> int:
+    """Per-page thread figures from `kg eval --json` files: comments found, authors, replies, duplicates."""
+    print(f"| page | read as | gold comments | predicted | found ({matcher}) | right author | right parent | duplicates |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    total = Counter()
+    for ef in eval_files:
+        report = json.loads(Path(ef).read_text(encoding="utf-8"))
+        for doc in report["per_document"]:
+            sc = doc["scores"][matcher]
+            try:
+                kind = json.loads(Path(doc["extract"]).read_text(encoding="utf-8"))["document"]["kind"]
+            except (OSError, KeyError, json.JSONDecodeError):
+                kind = "?"
+            print(f"| {doc['id']} | {kind} | {sc['gold']} | {sc['predicted']} | {sc['matched']} | "
+                  f"{sc['speaker_correct']} | {sc['reply_correct']} | {sc['duplicates']} |")
+            total.update(gold=sc["gold"], predicted=sc["predicted"], matched=sc["matched"],
+                         authors=sc["speaker_correct"], replies=sc["reply_correct"], dup=sc["duplicates"])
+    g = total["gold"] or 1
+    print(f"| **all** | | {total['gold']} | {total['predicted']} | {total['matched']} ({total['matched'] / g:.1%}) | "
+          f"{total['authors']} ({total['authors'] / g:.1%}) | {total['replies']} | {total['dup']} |")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("command", choices=("build", "check", "stats"))
-    ap.add_argument("dir", nargs="?", type=Path, default=DEFAULT_DIR)
+    ap.add_argument("command", choices=("build", "check", "stats", "report"))
+    ap.add_argument("paths", nargs="*", type=Path, help="DIR (default devsets/threads), or EVAL.json files for report")
     args = ap.parse_args(argv)
-    return {"build": cmd_build, "check": cmd_check, "stats": cmd_stats}[args.command](args.dir)
+    if args.command == "report":
+        if not args.paths:
+            ap.error("report needs one or more `kg eval --json` files")
+        return cmd_report(args.paths)
+    d = args.paths[0] if args.paths else DEFAULT_DIR
+    return {"build": cmd_build, "check": cmd_check, "stats": cmd_stats}[args.command](d)
 
 
 if __name__ == "__main__":
