@@ -371,6 +371,9 @@ def main(argv: list[str] | None = None) -> int:
             ap.error("report needs one or more `kg eval --json` files")
         return cmd_report(args.paths)
     d = args.paths[0] if args.paths else DEFAULT_DIR
+    if not (d / "sources.tsv").is_file():
+        print(f"{d}: not a dev set folder (no sources.tsv)", file=sys.stderr)
+        return 2
     return {"build": cmd_build, "check": cmd_check, "stats": cmd_stats}[args.command](d)
 
 
