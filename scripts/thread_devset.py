@@ -209,6 +209,9 @@ def check_gold(gold: dict, page: str, doc_id: str) -> list[str]:
         else:
             spans.append((start, start + len(text)))
             cursor = start + len(text)
+        for key in ("quoted_text", "signature"):
+            if key in s and (not isinstance(s[key], str) or s[key] not in page):
+                err(f"{at}: {key} is not an exact substring of the page")
         r = s.get("reply_to")
         if r is not None and (not isinstance(r, int) or isinstance(r, bool) or not 0 <= r < i):
             err(f"{at}: reply_to {r!r} is not the index of an earlier comment")
