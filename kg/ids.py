@@ -7,13 +7,50 @@ import re
 import unicodedata
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+#: What separates the words of a slug that keeps other scripts: ASCII that is not a letter or digit.
+_SEPARATOR = re.compile(r"[\x00-\x2f\x3a-\x60\x7b-\x7f]+")
+#: Letters that are not of a script of their own: Latin ones, and modifier letters (ʼ ʻ ˈ, apostrophes and
+#: accents in Latin names). A slug drops them, as it always did.
+_NOT_A_SCRIPT = ("LATIN", "MODIFIER LETTER")
+
+
+def _kept(ch: str) -> bool:
+    """A non-ASCII character a slug keeps: a letter or digit of a script other than Latin. (Latin letters
+    are reduced to ASCII, as they always were: dropping the accents, and letters with no ASCII form.)"""
+    return unicodedata.category(ch)[0] in "LN" and not unicodedata.name(ch, "LATIN").startswith(_NOT_A_SCRIPT)
 
 
 def slug(text: str) -> str:
-    """A lower-case ASCII slug: ``"London Victims’ Commissioner"`` -> ``"london-victims-commissioner"``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    ascii_text = ascii_text.replace("'", "")
-    return _NON_WORD.sub("-", ascii_text.lower()).strip("-") or "x"
+    """A lower-case slug: ``"London Victims’ Commissioner"`` -> ``"london-victims-commissioner"``.
+
+    Latin script becomes ASCII (accents dropped). Letters and digits of other scripts are kept, lower-cased
+    (case-folded) and in NFC, with the marks that belong to them (``"Иван Петров"`` -> ``"иван-петров"``,
+    ``"张伟"`` -> ``"张伟"``), so names in different scripts never share an id. A text with nothing left is
+    ``x-`` and a digest of the text, never one ``x`` for all of them (an empty text is ``x``)."""
+    chars: list[str] = []
+    keep_marks = False  # a combining mark goes with its base: kept after a kept letter, dropped after Latin
+    for ch in unicodedata.normalize("NFKD", text):
+        if ch < "\x80":
+            keep_marks = False
+            if ch != "'":
+                chars.append(ch.lower())
+        elif unicodedata.category(ch)[0] == "M":
+            if keep_marks:
+                chars.append(ch)
+        elif _kept(ch):
+            keep_marks = True
+            chars.append(ch.casefold())
+        else:
+            keep_marks = False
+    out = "".join(chars)
+    if out.isascii():  # the common case, and the ids of Latin-script names as they have always been
+        out = _NON_WORD.sub("-", out).strip("-")
+    else:
+        out = _SEPARATOR.sub("-", unicodedata.normalize("NFC", out)).strip("-")
+    if out:
+        return out
+    rest = unicodedata.normalize("NFC", text).strip().casefold()
+    return f"x-{digest(rest, length=10)}" if rest else "x"
 
 
 def digest(*parts: object, length: int = 12) -> str:
