@@ -78,3 +78,29 @@ def _root():
     from pathlib import Path
 
     return Path(__file__).resolve().parents[1]
+
+
+def _slug_before_issue_15(text: str) -> str:
+    """The rule every id was made with before (reduce to ASCII, or ``x``): Latin ids must stay what it gave."""
+    import re
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").replace("'", "")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
+
+
+#: Latin-script blocks, the punctuation, symbols, letterlike forms and enclosed digits Latin names use.
+LATIN_BLOCKS = [(0x20, 0x370), (0x1D00, 0x1DC0), (0x1DC0, 0x1F00), (0x2000, 0x2070), (0x2070, 0x20A0),
+                (0x2100, 0x2190), (0x2460, 0x2500), (0x2C60, 0x2C80), (0xA720, 0xA800), (0xAB30, 0xAB70),
+                (0xFB00, 0xFB07), (0xFF00, 0xFF66)]
+
+
+def test_ids_of_latin_script_text_are_unchanged():
+    """Every code point of those blocks, inside a name and alone: the same id as before (golden extracts)."""
+    changed = []
+    for lo, hi in LATIN_BLOCKS:
+        for code in range(lo, hi):
+            for text in (f"Ab{chr(code)}cd Ef", f"{chr(code)}x", chr(code) + "1"):
+                if slug(text) != _slug_before_issue_15(text):
+                    changed.append((hex(code), text, slug(text)))
+    assert changed == []
