@@ -384,6 +384,10 @@ def test_the_graph_refuses_extracts_that_cannot_go_together():
         build_graph([one, copy])
     with pytest.raises(ExtractsError, match="document id 'doc-1'"):
         build_graph([one, Extract.from_dict(BASE)])
+    twice = Extract.from_dict(BASE)
+    twice.statements.append(twice.statements[0])
+    with pytest.raises(ExtractsError, match="statements/1: statement id .* is also statements/0 of this file"):
+        build_graph([twice])
     assert build_graph([one, Extract.from_dict(_copy_as(BASE, "doc-2"))]).counts()["Document"] == 2
 
 
