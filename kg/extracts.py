@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import math
 import os
+import re
 import tempfile
 from functools import lru_cache
 from importlib import resources
@@ -31,6 +32,7 @@ def schema() -> dict[str, Any]:
 
 #: Deeper nesting than this is no extracts file (the contract nests five levels at most).
 MAX_DEPTH = 64
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _integer(_checker: Any, instance: Any) -> bool:
@@ -47,16 +49,24 @@ def _validator() -> jsonschema.protocols.Validator:
 
 def _scan(data: Any, where: str) -> None:
     """Refuse what JSON Schema lets through: NaN and infinite numbers (Python's json reads ``NaN``,
-    ``Infinity`` and ``1e999``) and nesting deeper than ``MAX_DEPTH``. Iterative: no recursion limit."""
+    ``Infinity`` and ``1e999``), lone surrogates (``"\\ud800"``: no character, and no UTF-8 for it) and nesting
+    deeper than ``MAX_DEPTH``. Iterative: no recursion limit."""
     stack: list[tuple[Any, tuple[Any, ...]]] = [(data, ())]
     while stack:
         value, path = stack.pop()
         if type(value) is float and not math.isfinite(value):
             shown = "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
             raise ExtractsError(f"{where}: at {_path(path)}: {shown} is not a number; JSON numbers are finite")
-        if isinstance(value, (dict, list)):
+        elif type(value) is str and _SURROGATE.search(value):
+            raise ExtractsError(f"{where}: at {_path(path)}: a lone surrogate ({_SURROGATE.search(value)[0]!a}) "
+                                f"is no character; the text cannot be written as UTF-8")
+        elif isinstance(value, (dict, list)):
             if len(path) >= MAX_DEPTH:
                 raise ExtractsError(f"{where}: at {_path(path)}: nested more than {MAX_DEPTH} levels deep")
+            if isinstance(value, dict):
+                bad = next((k for k in value if _SURROGATE.search(k)), None)
+                if bad is not None:
+                    raise ExtractsError(f"{where}: at {_path(path)}: the key {bad!a} holds a lone surrogate")
             items = value.items() if isinstance(value, dict) else enumerate(value)
             stack.extend((v, (*path, k)) for k, v in items)
 

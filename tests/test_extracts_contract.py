@@ -219,6 +219,10 @@ REFUSED = [
      ["issues/1/id", "'ken-marsh' is also the id of an actor"]),
     ("article", lambda d: d["issues"].append({"id": "plan-detail", "label": "again"}), {},
      ["issues/1", "two issues share an id"]),
+    # lone surrogates ("\ud800" in the JSON): no character, no UTF-8 (a traceback when hashed or written)
+    ("article", _set("document/text", TEXT + "\ud800"), {}, ["document/text", "lone surrogate"]),
+    ("article", _set("statements/0/target", "the \udc00 plan"), {}, ["statements/0/target", "lone surrogate"]),
+    ("article", _set("run", {"\ud83d": "x"}), {}, ["run", "lone surrogate"]),
     # too deep to be an extracts file
     ("article", _set("run", "@DEEP"), {"@DEEP": "[" * 200 + "]" * 200}, ["run/0/0/0/0/0/.../0/0/0", "nested more than 64 levels"]),
 ]
