@@ -1,8 +1,12 @@
 """Read, check and write the extracts files: the reviewable interchange between extraction and the graph.
 
 The contract is ``../shared/EXTRACTS.md`` (copied in the README); ``kg/schema/extracts.schema.json`` is its
-JSON Schema. Every file is checked on write and on read: the schema, then the invariants the schema cannot
-state (offsets reproduce the text, speakers and issues exist, replies point at statements of the file).
+JSON Schema. Every file is checked on write and on read (``check``): the schema, then what the schema cannot
+state (numbers finite, spans inside the text, offsets reproduce the text, dates of the calendar, speakers,
+issues, posts and replies exist, no reply cycles), so that nothing the project's SHACL shapes refuse reaches
+the graph. Files read together are checked together (``check_together``: one file per document, statement
+ids unique, ids of different kinds apart): ``read_dir``, the common entry of every command that reads an
+extracts folder, refuses a folder before anything is built or written.
 """
 
 from __future__ import annotations
