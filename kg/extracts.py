@@ -104,16 +104,16 @@ def _span_problem(start: Any, end: Any, size: int, *, empty: bool = False) -> st
 
 def _cycle(parent: dict[Any, Any]) -> Any | None:
     """A key of ``parent`` (child -> parent) from which following the parents comes back to it, if any."""
-    done: set[Any] = set()
+    done: set[Any] = set()  # nodes whose chain of parents is known to end
     for first in parent:
-        seen: list[Any] = []
+        seen: set[Any] = set()
         node = first
         while node in parent and node not in done:
             if node in seen:
                 return node
-            seen.append(node)
+            seen.add(node)
             node = parent[node]
-        done.update(seen)
+        done |= seen
     return None
 
 
