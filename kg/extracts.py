@@ -162,7 +162,8 @@ def check(data: dict[str, Any], where: str) -> None:
     actor_at: dict[str, int] = {}
     for n, a in enumerate(data["actors"]):
         if a["id"] in actor_at:
-            raise ExtractsError(f"{where}: actors/{n}: two actors share an id ({a['id']!r}, also actors/{actor_at[a['id']]})")
+            raise ExtractsError(f"{where}: actors/{n}: two actors share an id "
+                                f"({a['id']!r}, also actors/{actor_at[a['id']]})")
         actor_at[a["id"]] = n
     for n, a in enumerate(data["actors"]):
         for k, r in enumerate(a["roles"]):
@@ -175,7 +176,8 @@ def check(data: dict[str, Any], where: str) -> None:
     issue_at: dict[str, int] = {}
     for n, i in enumerate(data["issues"]):
         if i["id"] in issue_at:
-            raise ExtractsError(f"{where}: issues/{n}: two issues share an id ({i['id']!r}, also issues/{issue_at[i['id']]})")
+            raise ExtractsError(f"{where}: issues/{n}: two issues share an id "
+                                f"({i['id']!r}, also issues/{issue_at[i['id']]})")
         issue_at[i["id"]] = n
 
     statement_at: dict[str, int] = {}

@@ -162,7 +162,8 @@ A_START = TEXT.index("There")
 REFUSED = [
     # (base, mutation, raw JSON swaps, fragments the one-line message must hold)
     # numbers: finite, in range
-    ("article", _set("statements/0/confidence", "@NAN"), {"@NAN": "NaN"}, ["statements/0/confidence", "NaN is not a number"]),
+    ("article", _set("statements/0/confidence", "@NAN"), {"@NAN": "NaN"},
+     ["statements/0/confidence", "NaN is not a number"]),
     ("article", _set("statements/0/confidence", "@INF"), {"@INF": "Infinity"}, ["statements/0/confidence"]),
     ("article", _set("statements/0/confidence", "@BIG"), {"@BIG": "1e999"}, ["statements/0/confidence"]),
     ("article", _set("statements/0/confidence", "@NINF"), {"@NINF": "-Infinity"}, ["statements/0/confidence"]),
@@ -224,7 +225,8 @@ REFUSED = [
     ("article", _set("statements/0/target", "the \udc00 plan"), {}, ["statements/0/target", "lone surrogate"]),
     ("article", _set("run", {"\ud83d": "x"}), {}, ["run", "lone surrogate"]),
     # too deep to be an extracts file
-    ("article", _set("run", "@DEEP"), {"@DEEP": "[" * 200 + "]" * 200}, ["run/0/0/0/0/0/.../0/0/0", "nested more than 64 levels"]),
+    ("article", _set("run", "@DEEP"), {"@DEEP": "[" * 200 + "]" * 200},
+     ["run/0/0/0/0/0/.../0/0/0", "nested more than 64 levels"]),
 ]
 
 
