@@ -262,8 +262,10 @@ def _check_ids_apart(files: Iterable[tuple[str, list[_Entry]]]) -> None:
             seen = owner.setdefault(id_, (kind, where, path))
             if seen[0] != kind:
                 place = "this file" if seen[1] == where else seen[1]
+                hint = ("; rename the input file (a document's id is its file name)" if "document" in (kind, seen[0])
+                        else "; ids of different kinds must differ")
                 raise ExtractsError(f"{where}: {path}: id {id_!r} is also the id of {_a(seen[0])} "
-                                    f"({place}, {seen[2]}); ids of different kinds must differ")
+                                    f"({place}, {seen[2]}){hint}")
 
 
 def _a(word: str) -> str:
