@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from kg.extracts import check_together
 from kg.graph.derive import derive_relations
-from kg.graph.model import ACTOR_LABELS, Graph, no_gc_pauses
+from kg.graph.model import ACTOR_LABELS, Graph, Node, no_gc_pauses
 from kg.ids import digest, slug
 from kg.records import Extract
 
@@ -18,13 +19,29 @@ def membership_id(actor_id: str, role: str, organisation: str | None) -> str:
     return f"mem-{digest(actor_id, role.lower(), (organisation or '').lower())}"
 
 
+def _add_actor(g: Graph, actor_id: str, actor_type: str, *, name: str) -> Node:
+    """Add (or update) an actor node. One actor is one type: an id ever seen as an organisation (an actor
+    of that type, or named as the organisation of a role) is an Organization, whatever the order of the
+    documents; otherwise the first type seen stays. (The extractor may call "Labour" a person in one place
+    and name it as an organisation in a role: the node is one thing, and an IN_ORGANISATION edge must end
+    at an Organization.)"""
+    node = g.nodes.get(actor_id)
+    if node is None:
+        return g.add_node(actor_id, ("Actor", ACTOR_LABELS[actor_type]), id=actor_id, name=name, type=actor_type)
+    if actor_type == "organisation" and node.props.get("type") != "organisation":
+        node.labels = ("Actor", ACTOR_LABELS["organisation"])
+        node.props["type"] = "organisation"
+    node.props["name"] = name
+    return node
+
+
 def add_extract(g: Graph, ex: Extract) -> None:
     """Add one document's extract to ``g``: nodes first, then the edges between them."""
     doc = ex.document
     g.add_node(doc.id, ("Document",), id=doc.id, title=doc.title, source=doc.source, kind=doc.kind,
                published=doc.published, text_sha256=doc.text_sha256)
     for a in ex.actors:
-        node = g.add_node(a.id, ("Actor", ACTOR_LABELS[a.type]), id=a.id, name=a.name, type=a.type)
+        node = _add_actor(g, a.id, a.type, name=a.name)
         aliases = set(node.props.get("aliases") or []) | set(a.aliases)
         node.props["aliases"] = sorted(aliases)
         for r in a.roles:
@@ -34,8 +51,7 @@ def add_extract(g: Graph, ex: Extract) -> None:
             g.add_edge(a.id, "HAS_MEMBERSHIP", mid, document=doc.id, start=r.start, end=r.end)
             if r.organisation:
                 oid = slug(r.organisation)
-                g.add_node(oid, ("Actor", "Organization"), id=oid, name=r.organisation, type="organisation")
-                g.nodes[oid].props.setdefault("aliases", [])
+                _add_actor(g, oid, "organisation", name=r.organisation).props.setdefault("aliases", [])
                 g.add_edge(mid, "IN_ORGANISATION", oid, document=doc.id, start=r.start, end=r.end)
     for i in ex.issues:
         g.add_node(i.id, ("Issue",), id=i.id, label=i.label)
@@ -80,10 +96,16 @@ def add_extract(g: Graph, ex: Extract) -> None:
 
 
 def build_graph(extracts: Iterable[Extract], *, min_net: int = 1) -> Graph:
-    """One graph from many extracts, with derived Agreement / Conflict (see ``kg.graph.derive``)."""
+    """One graph from many extracts, with derived Agreement / Conflict (see ``kg.graph.derive``).
+
+    Extracts that cannot go together (one document or statement id in two of them, see
+    ``kg.extracts.check_together``) raise ``ExtractsError`` before anything is built: the graph would
+    silently lose a statement and gain edges from the other copy."""
+    exs = sorted(extracts, key=lambda e: e.document.id)
+    check_together(exs)
     g = Graph()
     with no_gc_pauses():
-        for ex in sorted(extracts, key=lambda e: e.document.id):
+        for ex in exs:
             add_extract(g, ex)
         derive_relations(g, min_net=min_net)
     return g

@@ -651,8 +651,9 @@ class Neo4jWriter:
                 total += n
                 note("loading", done, total)
 
-        self.ensure_schema()
         extracts = list(extracts)
+        extracts_io.check_together(extracts)  # before the first write (load_extracts checks each one too)
+        self.ensure_schema()
         old_nodes, old_edges = self._existing(sorted({ex.document.id for ex in extracts}))
         eids: dict[str, str] = {}  # node id -> element id, for every node written or read
         extracted = _Ticket()
@@ -817,11 +818,16 @@ class Neo4jWriter:
 
 
 def load_extracts(extracts: Iterable[Extract], conn: Connection, *, batch_size: int = DEFAULT_BATCH_SIZE,
-                  workers: int = DEFAULT_WORKERS, progress: ProgressFn | None = None) -> LoadReport:
-    """Connect, load, close: one ``StoreError`` line for anything the server refuses."""
+                  workers: int = DEFAULT_WORKERS, progress: ProgressFn | None = None,
+                  checked: bool = False) -> LoadReport:
+    """Connect, load, close: one ``StoreError`` line for anything the server refuses. The extracts are
+    checked first (each against the contract, unless ``checked``: read by ``read_dir``; then together):
+    a refused load writes nothing."""
     from neo4j.exceptions import DriverError, Neo4jError
 
     extracts = list(extracts)
+    if not checked:
+        extracts_io.check_extracts(extracts)
     driver = connect(conn)
     try:
         writer = Neo4jWriter(driver, database=conn.database, batch_size=batch_size, workers=workers)
@@ -836,7 +842,7 @@ def load_dir(extracts_dir: Path, conn: Connection, *, batch_size: int = DEFAULT_
              workers: int = DEFAULT_WORKERS, progress: ProgressFn | None = None) -> LoadReport:
     """``kg load neo4j``: read and check every extracts file first, then load them all."""
     extracts = extracts_io.read_dir(Path(extracts_dir))
-    return load_extracts(extracts, conn, batch_size=batch_size, workers=workers, progress=progress)
+    return load_extracts(extracts, conn, batch_size=batch_size, workers=workers, progress=progress, checked=True)
 
 
 # ------------------------------------------------------------------------------------------ queries

@@ -9,6 +9,7 @@ from neo4j.exceptions import ClientError
 from neo4j_samples import ARTICLE_ID, THREAD_ID, article, thread
 
 from kg import extracts as kx
+from kg.errors import ExtractsError
 from kg.graph.build import build_graph
 from kg.stores.neo4j_store import PRIMARY_LABELS, Neo4jWriter, _Writes, add_position_shortcuts, load_dir
 
@@ -142,20 +143,19 @@ def test_own_nodes_are_handed_out_once_while_the_graph_is_built(empty_db):
     assert len(handed) > 2 and [last for _, last in handed] == [False] * (len(handed) - 1) + [True]
 
 
-def test_a_statement_id_in_two_extracts_is_merged_as_before(empty_db):
-    # a hand-edited extract reuses another document's statement id: nothing is written early (a later
-    # extract changes the node), and the database holds what build_graph makes of the two
+def test_a_statement_id_in_two_extracts_is_refused_before_anything_is_written(empty_db):
+    # a hand-edited extract reuses another document's statement id: the plan hands nothing out early (a
+    # later extract would change the node), and the load refuses the two before the first write (issue 15:
+    # merging them lost a statement and doubled edges)
     a = article()
     t = thread()
     t.statements[-1].id = a.statements[0].id  # a statement no other one replies to
     handed = []
     writer = Neo4jWriter(empty_db, batch_size=2)
     assert not writer.plan([a, t], lambda nodes, last: handed.append(nodes)).early and handed == []
-    writer.load([a, t])
-    g = expected_graph(a, t)
-    nodes, rels = snapshot(empty_db)
-    assert {i: props for i, (_, props, _) in nodes.items()} == {n.id: model_props(n.props) for n in g.nodes.values()}
-    assert rels == {k: model_props(e.props) for k, e in g.edges.items()}
+    with pytest.raises(ExtractsError, match="statement id"):
+        writer.load([a, t])
+    assert snapshot(empty_db) == ({}, {})
 
 
 def test_loading_one_file_keeps_derived_relations_over_the_whole_database(empty_db, conn, write_extracts):
