@@ -83,18 +83,28 @@ def query_sparql_cmd(
 def serve_sparql_cmd(
     store: Path = typer.Option(Path("out/store"), "--store", "-s", help=_STORE_HELP),
     port: int = typer.Option(7878, "--port", help="TCP port on 127.0.0.1."),
-    read_only: bool = typer.Option(False, "--read-only", help="Serve read-only (does not lock the store)."),
+    allow_writes: bool = typer.Option(
+        False, "--allow-writes",
+        help="Also accept SPARQL UPDATE and Graph Store writes. Unsafe: any program on this machine and any web "
+             "page open in a browser here can then change or erase the store (there is no login). Locks the "
+             "store while it runs."),
 ) -> None:
-    """Serve the store as a SPARQL 1.1 Protocol endpoint on 127.0.0.1 (Oxigraph's server), until Ctrl-C."""
-    from kg.stores.sparql_server import SparqlServer
+    """Serve the store READ-ONLY as a SPARQL 1.1 Protocol endpoint on 127.0.0.1 (Oxigraph's server), until
+    Ctrl-C, SIGTERM or SIGHUP; updates and writes get HTTP 403 unless --allow-writes."""
+    from kg.stores.sparql_server import SparqlServer, Stopped, stop_on_signals
 
-    server = SparqlServer(store, port, read_only=read_only)
-    # Ctrl-C may come while the server is still starting: stop it whenever it comes
+    server = SparqlServer(store, port, allow_writes=allow_writes)
+    # A signal may come while the server is still starting: stop it whenever it comes
     try:
-        server.start()
-        typer.echo(f"SPARQL endpoint: {server.query_url} (store {store}); Ctrl-C to stop", err=True)
-        server.wait()
-    except KeyboardInterrupt:
-        typer.echo(f"stopping the SPARQL endpoint {server.query_url}", err=True)
-    finally:
-        server.stop()
+        with stop_on_signals():
+            try:
+                server.start()
+                mode = "READ-WRITE: anyone who can reach 127.0.0.1 may change it" if allow_writes else "read-only"
+                typer.echo(f"SPARQL endpoint: {server.query_url} (store {store}, {mode}); Ctrl-C to stop", err=True)
+                server.wait()
+            except (KeyboardInterrupt, Stopped):
+                typer.echo(f"stopping the SPARQL endpoint {server.query_url}", err=True)
+            finally:
+                server.stop()
+    except (KeyboardInterrupt, Stopped):
+        server.stop()  # a second signal while stopping: the child is still stopped

@@ -104,7 +104,7 @@ def test_load_into_a_locked_store(small_extracts: Path, small_store: Path, tmp_p
 
     store = tmp_path / "store"
     shutil.copytree(small_store, store)
-    with SparqlServer(store, free_port()):
+    with SparqlServer(store, free_port(), allow_writes=True):
         result = runner.invoke(app, ["load", "oxigraph", str(small_extracts), "--store", str(store)])
     assert result.exit_code == 5
     assert "the store is locked by another process (is `kg serve sparql` running on it?" in result.output

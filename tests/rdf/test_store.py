@@ -171,7 +171,7 @@ def test_fill_of_a_store_locked_by_a_running_server(small_store: Path, small_gra
     store = tmp_path / "store"
     shutil.copytree(small_store, store)
     before = oxigraph_store.count_triples(store)
-    with SparqlServer(store, free_port(), read_only=False):
+    with SparqlServer(store, free_port(), allow_writes=True):
         with pytest.raises(StoreError, match="locked by another process"):
             oxigraph_store.fill(build_graph([]), store)
         # reading still works while the server holds the store
