@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from kg.cli import load_app, neo4j_app, query_app
-from kg.cli._common import handle_errors, parse_params
+from kg.cli._common import handle_errors, note_hints, parse_params
 from kg.queries import FORMATS, format_result
 from kg.stores import neo4j_server, neo4j_store
 
@@ -116,7 +116,7 @@ def load_neo4j(
 @handle_errors
 def query_cypher(
     query: str = typer.Argument(..., help="Saved query name (see queries/README.md) or a .cypher file."),
-    param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="KEY=VALUE, repeatable."),
+    param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="KEY=VALUE (a string) or KEY:int|float|bool=VALUE, bound to $KEY (repeatable)."),
     fmt: str = typer.Option("table", "--format", "-f", help=f"One of {', '.join(FORMATS)}."),
     uri: str = UriOpt,
     user: str = UserOpt,
@@ -129,5 +129,8 @@ def query_cypher(
         raise QueryError(f"unknown --format {fmt!r}; one of {', '.join(FORMATS)}")
     conn = neo4j_store.Connection(uri=uri, user=user, password=neo4j_server.password_from_env(),
                                   database=database)
-    result = neo4j_store.query_cypher(query, parse_params(param), conn)
+    params = parse_params(param)
+    result = neo4j_store.query_cypher(query, params, conn)
     typer.echo(format_result(result, fmt))
+    if not result.rows:
+        note_hints(query, "cypher", params)

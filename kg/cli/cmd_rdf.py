@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 
 from kg.cli import export_app, load_app, query_app, serve_app
-from kg.cli._common import handle_errors, parse_params
+from kg.cli._common import handle_errors, note_hints, parse_params
 
 _STORE_HELP = "Oxigraph store folder (default: out/store, which `kg run CORPUS --out out` fills)."
 
@@ -66,7 +66,7 @@ def load_oxigraph_cmd(
 @handle_errors
 def query_sparql_cmd(
     query: str = typer.Argument(..., help="A saved query's name (see queries/README.md) or a .rq file."),
-    param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="KEY=VALUE, bound to ?KEY (repeatable)."),
+    param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="KEY=VALUE (a string) or KEY:int|float|bool=VALUE, bound to ?KEY (repeatable)."),
     fmt: str = typer.Option("table", "--format", "-f", help="table | csv | json."),
     store: Path = typer.Option(Path("out/store"), "--store", "-s", help=_STORE_HELP),
 ) -> None:
@@ -75,7 +75,10 @@ def query_sparql_cmd(
     from kg.stores.oxigraph_store import run_query
 
     params = parse_params(param)
-    typer.echo(format_result(run_query(query, params, store_dir=store), fmt))
+    result = run_query(query, params, store_dir=store)
+    typer.echo(format_result(result, fmt))
+    if not result.rows:
+        note_hints(query, "sparql", params)
 
 
 @serve_app.command("sparql")
