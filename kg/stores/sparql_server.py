@@ -14,9 +14,9 @@ around). It locks the store, so ``kg run`` / ``kg load oxigraph`` fail with "loc
 The read-only server reads the store version it started on (``kg.stores.oxigraph_store.reading``, which keeps
 that version on disk while the server runs); a refill meanwhile is served after a restart.
 
-The child is stopped when we stop, on ``stop()``, and, on Linux, also when this process dies without a chance
-to stop it (the kernel sends it SIGTERM: ``PR_SET_PDEATHSIG``). ``kg serve sparql`` stops it on SIGINT,
-SIGTERM and SIGHUP.
+The child is stopped on ``stop()`` and, on Linux, also when this process dies without a chance to stop it
+(the kernel sends it SIGTERM: ``PR_SET_PDEATHSIG``; strictly, when the thread that started it ends, so start
+it from a thread that outlives it). ``kg serve sparql`` stops it on SIGINT, SIGTERM and SIGHUP.
 """
 
 from __future__ import annotations

@@ -253,3 +253,17 @@ def test_a_signal_to_kg_serve_sparql_stops_oxigraph(small_store: Path, tmp_path:
     writable = pyoxigraph.Store(str(store))  # the lock is free again
     assert sum(1 for _ in writable.quads_for_pattern(None, None, None)) > 0
     del writable
+
+
+def test_the_server_listens_on_127_0_0_1_only(server: SparqlServer) -> None:
+    """127.0.0.2 is this machine too (Linux routes 127/8 to loopback): a server bound to every address
+    (0.0.0.0) answers there, one bound to 127.0.0.1 does not."""
+    import socket
+
+    assert server.command()[1] == "serve-read-only"
+    with socket.socket() as s:
+        s.settimeout(2)
+        assert s.connect_ex(("127.0.0.1", server.port)) == 0
+    with socket.socket() as s:
+        s.settimeout(2)
+        assert s.connect_ex(("127.0.0.2", server.port)) != 0, "the server answers beyond 127.0.0.1"
