@@ -272,6 +272,7 @@ def test_a_reader_during_repeated_fills_sees_one_whole_version(small_extracts: P
     assert errors == "no errors", errors
     seen_counts = eval(seen)  # a dict literal printed by the reader
     assert seen_counts and set(seen_counts) <= statements, seen_counts
+    assert len(seen_counts) == 2, f"the reader did not read during the fills: {seen_counts}"
     # and nothing is left behind but the store and its current version
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["store", "stop", store.resolve().name])
 
