@@ -121,8 +121,9 @@ class SavedQuery:
             if kind.endswith(" id") and isinstance(value, str) and value != slug(value):
                 guess = slug(value)
                 fix = f"; did you mean --param {key}={guess}?" if guess != "x" else ""
+                example = "ken-marsh" if kind.startswith("actor") else "police-funding"
                 out.append(f"--param {key}={value!r} looks like a name, but query {self.name!r} takes an {kind}: "
-                           f"ids are lower case with hyphens, like ken-marsh{fix}")
+                           f"ids are lower case with hyphens, like {example}{fix}")
         return out
 
 

@@ -245,3 +245,15 @@ def test_saved_cypher_queries_declare_the_same_parameter_types() -> None:
     for name in kq.available("sparql"):
         assert kq.load(name, "sparql").param_types == kq.load(name, "cypher").param_types, name
     assert kq.load("actor-statements", "cypher").param_types == {"actor": "actor id"}
+
+
+def test_an_issue_id_hint_gives_an_issue_example(tmp_path: Path) -> None:
+    from kg import queries as kq
+
+    q = tmp_path / "by-issue.rq"
+    q.write_text("# name: by-issue\n# params: issue (issue id)\nSELECT ?issue WHERE { }\n", encoding="utf-8")
+    saved = kq.load(str(q), "sparql")
+    assert saved.hints({"issue": "Police Funding"}) == [
+        "--param issue='Police Funding' looks like a name, but query 'by-issue' takes an issue id: ids are lower "
+        "case with hyphens, like police-funding; did you mean --param issue=police-funding?"]
+    assert saved.hints({"issue": "police-funding"}) == []
