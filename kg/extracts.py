@@ -17,6 +17,7 @@ import math
 import os
 import re
 import tempfile
+import time
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -324,12 +325,62 @@ def _umask() -> int:
     return mask
 
 
+_SWEPT: set[str] = set()  # folders whose stale temporary files this process has removed
+_TMP = re.compile(r"^\..+\.(\d+)-[^.]+\.tmp$")  # .NAME.<pid>-<random>.tmp
+_OLD_TMP_AGE = 3600.0  # seconds: a temporary file of an older kg (no pid in its name) older than this is stale
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists (another user's)
+    return True
+
+
+def remove_stale_temp_files(folder: Path) -> list[Path]:
+    """Delete the temporary files that writers killed before their rename left in ``folder``: those named by a
+    process that is no longer running (``.NAME.<pid>-<random>.tmp``), and those of an older kg (no pid in the
+    name) untouched for an hour. A live process's temporary file is never touched."""
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    now = time.time()
+    for entry in entries:
+        name = entry.name
+        if not (name.startswith(".") and name.endswith(".tmp")) or not entry.is_file(follow_symlinks=False):
+            continue
+        m = _TMP.match(name)
+        try:
+            if m:
+                if _pid_alive(int(m.group(1))):
+                    continue
+            elif now - entry.stat(follow_symlinks=False).st_mtime < _OLD_TMP_AGE:
+                continue
+            os.unlink(entry.path)
+            removed.append(Path(entry.path))
+        except OSError:
+            pass
+    return removed
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write to a temporary file beside ``path`` and rename it over: never a half-written file. The file gets
-    the usual permissions (0666 less the umask), not the private ones of a temporary file."""
+    the usual permissions (0666 less the umask), not the private ones of a temporary file. The temporary
+    file's name holds our pid, so the first write into a folder can remove those of killed writers."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    folder = os.path.abspath(path.parent)
+    if folder not in _SWEPT:
+        _SWEPT.add(folder)
+        remove_stale_temp_files(path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

@@ -8,7 +8,11 @@ Each saved query opens with a header of comment lines (``//`` in Cypher, ``#`` i
     // columns: statement, text, document, start, end, stance
 
 Values reach a query only as parameters (``$actor`` in Cypher, ``?actor`` bound by the store in SPARQL),
-never pasted into its text. Results are ``QueryResult(columns, rows)``; ``format_result`` renders them as a
+never pasted into its text. A parameter is a string unless typed: on the command line (``--param n:int=5``,
+see ``kg.cli._common.parse_params``) or in the header, where a description that starts with a type
+(``params: limit (int, rows to return)``: int, float or bool) makes :meth:`SavedQuery.check_params` convert a
+string value. A description with ``actor id`` or ``issue id`` marks an id: a value that cannot be one
+(``Ken Marsh``) is refused with the id it probably means (``ken-marsh``). Results are ``QueryResult(columns, rows)``; ``format_result`` renders them as a
 table, CSV or ``{"columns": [...], "rows": [{...}, ...]}``.
 """
 
@@ -24,11 +28,45 @@ from pathlib import Path
 from typing import Any
 
 from kg.cells import cells
-from kg.errors import QueryError
+from kg.errors import ConfigError, KGError, QueryError
 
 LANGUAGES = {"cypher": ".cypher", "sparql": ".rq"}
 FORMATS = ("table", "csv", "json")
 _HEADER = re.compile(r"^\s*(?://|#)\s*([a-z]+)\s*:\s*(.*?)\s*$")
+PARAM_TYPES = ("str", "int", "float", "bool")
+_TYPE_WORDS = {"str": "str", "string": "str", "text": "str", "int": "int", "integer": "int", "float": "float",
+               "number": "float", "double": "float", "decimal": "float", "bool": "bool", "boolean": "bool"}
+_SLUG_IDS = re.compile(r"\b(actor|issue) id\b")
+_TRUE = {"true", "yes", "1"}
+_FALSE = {"false", "no", "0"}
+
+
+def typed_value(value: str, kind: str, where: str, error: type[KGError] = ConfigError) -> Any:
+    """``value`` as a ``kind`` (str, int, float, bool: true/false, yes/no, 1/0); ``error`` naming ``where``
+    if it is not one. Floats must be finite: ``nan`` and ``inf`` are refused."""
+    text = value.strip()
+    if kind == "str":
+        return value
+    if kind == "int":
+        try:
+            return int(text)
+        except ValueError:
+            raise error(f"{where}: {value!r} is not a whole number") from None
+    if kind == "float":
+        try:
+            number = float(text)
+        except ValueError:
+            raise error(f"{where}: {value!r} is not a number") from None
+        if number != number or number in (float("inf"), float("-inf")):
+            raise error(f"{where}: {value!r} is not a finite number")
+        return number
+    if kind == "bool":
+        if text.lower() in _TRUE:
+            return True
+        if text.lower() in _FALSE:
+            return False
+        raise error(f"{where}: {value!r} is not true or false")
+    raise error(f"{where}: unknown type {kind!r}; one of {', '.join(PARAM_TYPES)}")
 
 
 def queries_dir() -> Path:
@@ -46,15 +84,48 @@ class SavedQuery:
     purpose: str = ""
     params: list[str] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
+    #: what the header says of each parameter: "int", "float", "bool", "str", "actor id" or "issue id"
+    param_types: dict[str, str] = field(default_factory=dict)
 
     def check_params(self, given: dict[str, Any]) -> None:
-        """A saved query with a ``params`` header takes only those names."""
+        """A saved query with a ``params`` header takes only those names. String values of parameters the
+        header types are converted in ``given`` (``"5"`` -> ``5`` for ``limit (int)``); a value that cannot
+        be the actor or issue id the header asks for is left to :meth:`hints` (it finds no rows)."""
         if self.path is None or not self.params and not given:
             return
         unknown = sorted(set(given) - set(self.params))
         if unknown:
             takes = ", ".join(self.params) if self.params else "no parameters"
             raise QueryError(f"query {self.name!r}: unknown parameter {unknown[0]!r}; it takes {takes}")
+        for key, value in list(given.items()):
+            kind = self.param_types.get(key, "str")
+            where = f"query {self.name!r}, parameter {key!r}"
+            if kind in ("int", "float", "bool"):
+                if isinstance(value, str):
+                    given[key] = typed_value(value, kind, f"{where} ({kind})", QueryError)
+                elif kind == "float" and isinstance(value, int) and not isinstance(value, bool):
+                    given[key] = float(value)
+                elif type(value).__name__ != kind:
+                    raise QueryError(f"{where}: takes {'an' if kind == 'int' else 'a'} {kind}, not {value!r}")
+            elif kind.endswith(" id") and not isinstance(value, str):
+                raise QueryError(f"{where}: takes an id (a string, e.g. ken-marsh), not the "
+                                 f"{type(value).__name__} {value!r}; drop the :{type(value).__name__}")
+
+    def hints(self, given: dict[str, Any]) -> list[str]:
+        """Why ``given`` may have found nothing: a value that cannot be the actor or issue id the header asks
+        for (``Ken Marsh``), with the id it probably means (``ken-marsh``)."""
+        from kg.ids import slug
+
+        out = []
+        for key, value in given.items():
+            kind = self.param_types.get(key, "")
+            if kind.endswith(" id") and isinstance(value, str) and value != slug(value):
+                guess = slug(value)
+                fix = f"; did you mean --param {key}={guess}?" if guess != "x" else ""
+                example = "ken-marsh" if kind.startswith("actor") else "police-funding"
+                out.append(f"--param {key}={value!r} looks like a name, but query {self.name!r} takes an {kind}: "
+                           f"ids are lower case with hyphens, like {example}{fix}")
+        return out
 
 
 def _parse_header(text: str) -> dict[str, str]:
@@ -71,10 +142,35 @@ def _parse_header(text: str) -> dict[str, str]:
     return out
 
 
+def _param_types(value: str) -> dict[str, str]:
+    """``"actor (actor id), limit (int, at most)"`` -> ``{"actor": "actor id", "limit": "int"}``."""
+    out: dict[str, str] = {}
+    for m in re.finditer(r"([A-Za-z_][A-Za-z0-9_]*)\s*(?:\(([^)]*)\))?", value):
+        name, desc = m.group(1), (m.group(2) or "").strip().lower()
+        if name.lower() == "none":
+            continue
+        first = re.split(r"[\s,;]+", desc, maxsplit=1)[0] if desc else ""
+        if first in _TYPE_WORDS:
+            out[name] = _TYPE_WORDS[first]
+        elif _SLUG_IDS.search(desc):
+            out[name] = _SLUG_IDS.search(desc).group(0)  # "actor id" or "issue id"
+        else:
+            out[name] = "str"
+    return out
+
+
 def _names(value: str) -> list[str]:
     """``"actor (actor id), issue"`` -> ``["actor", "issue"]``."""
     value = re.sub(r"\([^)]*\)", "", value)
     return [v.strip() for v in value.split(",") if v.strip() and v.strip().lower() != "none"]
+
+
+def param_hints(name_or_file: str, language: str, given: dict[str, Any]) -> list[str]:
+    """:meth:`SavedQuery.hints` of a saved query by name or file (none if it cannot be loaded)."""
+    try:
+        return load(name_or_file, language).hints(given)
+    except QueryError:
+        return []
 
 
 def available(language: str) -> list[str]:
@@ -105,7 +201,7 @@ def load(name_or_file: str, language: str) -> SavedQuery:
     return SavedQuery(
         name=header.get("name", path.stem), language=language, path=path, text=text,
         purpose=header.get("purpose", ""), params=_names(header.get("params", "")),
-        columns=_names(header.get("columns", "")),
+        columns=_names(header.get("columns", "")), param_types=_param_types(header.get("params", "")),
     )
 
 

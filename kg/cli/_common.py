@@ -8,6 +8,7 @@ from typing import Any, Callable, TypeVar
 import typer
 
 from kg.errors import ConfigError, KGError
+from kg.queries import PARAM_TYPES, typed_value
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,23 +31,32 @@ def handle_errors(func: F) -> F:
 
 
 def parse_params(pairs: list[str] | None) -> dict[str, Any]:
-    """``["actor=ken-marsh", "limit=5"]`` -> ``{"actor": "ken-marsh", "limit": 5}`` (ints and floats typed)."""
+    """``["actor=1984", "n:int=5", "ok:bool=true"]`` -> ``{"actor": "1984", "n": 5, "ok": True}``.
+
+    A value is a string unless its key names a type (``KEY:int=``, ``KEY:float=``, ``KEY:bool=``, ``KEY:str=``):
+    ids such as ``1984`` or ``nan`` stay strings. A saved query whose header declares a parameter's type
+    (``params: limit (int)``) converts a string itself (``kg.queries.SavedQuery.check_params``)."""
     out: dict[str, Any] = {}
     for pair in pairs or []:
         if "=" not in pair:
-            raise ConfigError(f"--param {pair!r}: expected KEY=VALUE, e.g. --param actor=ken-marsh")
+            raise ConfigError(f"--param {pair!r}: expected KEY=VALUE (or KEY:TYPE=VALUE), e.g. --param actor=ken-marsh")
         key, value = pair.split("=", 1)
-        key = key.strip()
+        key, _, kind = key.strip().partition(":")
+        kind = kind.strip() or "str"
         if not key.isidentifier():
             raise ConfigError(f"--param {pair!r}: {key!r} is not a valid parameter name")
-        out[key] = _typed(value)
+        if kind not in PARAM_TYPES:
+            raise ConfigError(f"--param {pair!r}: unknown type {kind!r}; one of {', '.join(PARAM_TYPES)}, "
+                              f"e.g. --param {key}:int=5")
+        if key in out:
+            raise ConfigError(f"--param {pair!r}: {key!r} is given twice")
+        out[key] = typed_value(value, kind, f"--param {pair!r}")
     return out
 
 
-def _typed(value: str) -> Any:
-    for cast in (int, float):
-        try:
-            return cast(value)
-        except ValueError:
-            pass
-    return value
+def note_hints(query: str, language: str, params: dict[str, Any]) -> None:
+    """After a query found no rows: say on stderr if a parameter looks like a name where an id is expected."""
+    from kg.queries import param_hints
+
+    for hint in param_hints(query, language, params):
+        typer.echo(f"kg: note: {hint}", err=True)

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from kg.cli import load_app, neo4j_app, query_app
-from kg.cli._common import handle_errors, parse_params
+from kg.cli._common import handle_errors, note_hints, parse_params
 from kg.queries import FORMATS, format_result
 from kg.stores import neo4j_server, neo4j_store
 
@@ -42,8 +42,9 @@ def _settings(data_dir: Optional[Path], bolt_port: int, http_port: int, heap: st
 
 @contextlib.contextmanager
 def _spinner() -> Iterator[neo4j_server.Progress]:
+    # not on a pipe or file: there rich leaves an empty line, which came before the one-line error message
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=_err,
-                  transient=True) as bar:
+                  transient=True, disable=not _err.is_terminal) as bar:
         task = bar.add_task("Neo4j", total=None)
         yield lambda msg: bar.update(task, description=msg)
 
@@ -63,7 +64,7 @@ def start(
     with _spinner() as note:
         status = neo4j_server.start(settings, progress=note)
     typer.echo(status.summary())
-    typer.echo(f"Open Neo4j Browser: {settings.browser_connect_url()}")
+    typer.echo(f"Open Neo4j Browser: {status.browser_connect_url or settings.browser_connect_url()}")
 
 
 @neo4j_app.command("stop")
@@ -77,7 +78,8 @@ def stop(data_dir: Optional[Path] = DataOpt, bolt_port: int = BoltOpt, http_port
 @neo4j_app.command("status")
 @handle_errors
 def status(data_dir: Optional[Path] = DataOpt, bolt_port: int = BoltOpt, http_port: int = HttpOpt) -> None:
-    """Say whether the local Neo4j server runs, with its Bolt and Browser addresses; exit 1 if it does not."""
+    """Say whether the local Neo4j server runs, with its Bolt and Browser addresses (the ports it was started
+    with, read from its data directory's conf/neo4j.conf); exit 1 if it does not."""
     st = neo4j_server.status(_settings(data_dir, bolt_port, http_port))
     typer.echo(st.summary())
     if not st.running:
@@ -101,7 +103,7 @@ def load_neo4j(
     conn = neo4j_store.Connection(uri=uri, user=user, password=neo4j_server.password_from_env(),
                                   database=database)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=_err, transient=True) as bar:
+                  console=_err, transient=True, disable=not _err.is_terminal) as bar:
         task = bar.add_task("loading", total=None)
 
         def progress(phase: str, done: int, total: int) -> None:
@@ -116,7 +118,7 @@ def load_neo4j(
 @handle_errors
 def query_cypher(
     query: str = typer.Argument(..., help="Saved query name (see queries/README.md) or a .cypher file."),
-    param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="KEY=VALUE, repeatable."),
+    param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="KEY=VALUE (a string) or KEY:int|float|bool=VALUE, bound to $KEY (repeatable)."),
     fmt: str = typer.Option("table", "--format", "-f", help=f"One of {', '.join(FORMATS)}."),
     uri: str = UriOpt,
     user: str = UserOpt,
@@ -129,5 +131,8 @@ def query_cypher(
         raise QueryError(f"unknown --format {fmt!r}; one of {', '.join(FORMATS)}")
     conn = neo4j_store.Connection(uri=uri, user=user, password=neo4j_server.password_from_env(),
                                   database=database)
-    result = neo4j_store.query_cypher(query, parse_params(param), conn)
+    params = parse_params(param)
+    result = neo4j_store.query_cypher(query, params, conn)
     typer.echo(format_result(result, fmt))
+    if not result.rows:
+        note_hints(query, "cypher", params)

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 
 from kg.cli import export_app, load_app, query_app, serve_app
-from kg.cli._common import handle_errors, parse_params
+from kg.cli._common import handle_errors, note_hints, parse_params
 
 _STORE_HELP = "Oxigraph store folder (default: out/store, which `kg run CORPUS --out out` fills)."
 
@@ -66,7 +66,7 @@ def load_oxigraph_cmd(
 @handle_errors
 def query_sparql_cmd(
     query: str = typer.Argument(..., help="A saved query's name (see queries/README.md) or a .rq file."),
-    param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="KEY=VALUE, bound to ?KEY (repeatable)."),
+    param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="KEY=VALUE (a string) or KEY:int|float|bool=VALUE, bound to ?KEY (repeatable)."),
     fmt: str = typer.Option("table", "--format", "-f", help="table | csv | json."),
     store: Path = typer.Option(Path("out/store"), "--store", "-s", help=_STORE_HELP),
 ) -> None:
@@ -75,7 +75,10 @@ def query_sparql_cmd(
     from kg.stores.oxigraph_store import run_query
 
     params = parse_params(param)
-    typer.echo(format_result(run_query(query, params, store_dir=store), fmt))
+    result = run_query(query, params, store_dir=store)
+    typer.echo(format_result(result, fmt))
+    if not result.rows:
+        note_hints(query, "sparql", params)
 
 
 @serve_app.command("sparql")
@@ -83,18 +86,28 @@ def query_sparql_cmd(
 def serve_sparql_cmd(
     store: Path = typer.Option(Path("out/store"), "--store", "-s", help=_STORE_HELP),
     port: int = typer.Option(7878, "--port", help="TCP port on 127.0.0.1."),
-    read_only: bool = typer.Option(False, "--read-only", help="Serve read-only (does not lock the store)."),
+    allow_writes: bool = typer.Option(
+        False, "--allow-writes",
+        help="Also accept SPARQL UPDATE and Graph Store writes. Unsafe: any program on this machine and any web "
+             "page open in a browser here can then change or erase the store (there is no login). Locks the "
+             "store while it runs."),
 ) -> None:
-    """Serve the store as a SPARQL 1.1 Protocol endpoint on 127.0.0.1 (Oxigraph's server), until Ctrl-C."""
-    from kg.stores.sparql_server import SparqlServer
+    """Serve the store READ-ONLY as a SPARQL 1.1 Protocol endpoint on 127.0.0.1 (Oxigraph's server), until
+    Ctrl-C, SIGTERM or SIGHUP; updates and writes get HTTP 403 unless --allow-writes."""
+    from kg.stores.sparql_server import SparqlServer, Stopped, stop_on_signals
 
-    server = SparqlServer(store, port, read_only=read_only)
-    # Ctrl-C may come while the server is still starting: stop it whenever it comes
+    server = SparqlServer(store, port, allow_writes=allow_writes)
+    # A signal may come while the server is still starting: stop it whenever it comes
     try:
-        server.start()
-        typer.echo(f"SPARQL endpoint: {server.query_url} (store {store}); Ctrl-C to stop", err=True)
-        server.wait()
-    except KeyboardInterrupt:
-        typer.echo(f"stopping the SPARQL endpoint {server.query_url}", err=True)
-    finally:
-        server.stop()
+        with stop_on_signals():
+            try:
+                server.start()
+                mode = "READ-WRITE: anyone who can reach 127.0.0.1 may change it" if allow_writes else "read-only"
+                typer.echo(f"SPARQL endpoint: {server.query_url} (store {store}, {mode}); Ctrl-C to stop", err=True)
+                server.wait()
+            except (KeyboardInterrupt, Stopped):
+                typer.echo(f"stopping the SPARQL endpoint {server.query_url}", err=True)
+            finally:
+                server.stop()
+    except (KeyboardInterrupt, Stopped):
+        server.stop()  # a second signal while stopping: the child is still stopped

@@ -20,6 +20,7 @@ docs/neo4j.md); it listens on 127.0.0.1 only.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import os
 import re
@@ -181,6 +182,7 @@ class ServerStatus:
     log_file: Path
     version: str = NEO4J_VERSION
     note: str = ""
+    browser_connect_url: str = ""  # the Browser with its connection form filled in for this server
 
     def summary(self) -> str:
         if not self.running:
@@ -382,15 +384,46 @@ def _port_free(port: int) -> bool:
     return True
 
 
+def conf_ports(settings: ServerSettings) -> tuple[int, int] | None:
+    """The Bolt and HTTP ports written in the instance's ``conf/neo4j.conf`` by the start that made it (None
+    if there is no such file or it names no ports)."""
+    try:
+        text = settings.conf_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    found: dict[str, int] = {}
+    for line in text.splitlines():
+        m = re.fullmatch(r"\s*server\.(bolt|http)\.listen_address\s*=\s*\S*:(\d+)\s*", line)
+        if m:
+            found[m.group(1)] = int(m.group(2))
+    if "bolt" not in found or "http" not in found:
+        return None
+    return found["bolt"], found["http"]
+
+
+def _as_running(settings: ServerSettings) -> ServerSettings:
+    """``settings`` with the ports the instance's server was started with (its own neo4j.conf), so that
+    ``status`` and ``start`` of a running server need no --bolt-port/--http-port (they used to report the
+    defaults)."""
+    ports = conf_ports(settings)
+    if ports is None or ports == (settings.bolt_port, settings.http_port):
+        return settings
+    return dataclasses.replace(settings, bolt_port=ports[0], http_port=ports[1])
+
+
 def status(settings: ServerSettings | None = None) -> ServerStatus:
+    """Whether the instance's server runs; its addresses are those it was started with (its neo4j.conf)."""
     settings = settings or ServerSettings()
     pid = _read_pid(settings)
     running = pid is not None and _is_our_server(pid, settings)
+    if running:
+        settings = _as_running(settings)
     note = ""
     if running and not _port_open(settings.bolt_port):
         note = "the JVM is up but Bolt does not answer yet (starting, or see the log)"
     return ServerStatus(running, pid if running else None, settings.bolt_uri, settings.browser_url,
-                        settings.data, settings.log_file, note=note)
+                        settings.data, settings.log_file, note=note,
+                        browser_connect_url=settings.browser_connect_url())
 
 
 def _log_tail(settings: ServerSettings, n: int = 40) -> str:
@@ -417,6 +450,7 @@ def start(settings: ServerSettings | None = None, *, password: str | None = None
         raise ServerError("NEO4J_PASSWORD must have at least 8 characters (Neo4j's minimum password length)")
     current = status(settings)
     if current.running:
+        settings = _as_running(settings)  # its own ports, whatever options this start was given
         _wait_ready(settings, password, int(current.pid or 0), note)
         current = status(settings)
         current.note = "it was already running"

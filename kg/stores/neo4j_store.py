@@ -39,6 +39,7 @@ draw positions coloured by polarity.
 
 from __future__ import annotations
 
+import logging
 import queue
 import re
 import threading
@@ -230,15 +231,42 @@ def check_uri(uri: str) -> None:
                          f"(bolt://{parts.hostname}{':' + str(port) if port else ''})")
 
 
+# The driver logs what it then raises (e.g. "Unable to retrieve routing information"); with no handler
+# configured, Python's last-resort handler printed that as a second line before ours. Applications that
+# configure logging still receive the driver's records (they propagate).
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
+
+_TLS_SCHEMES = ("bolt+s", "bolt+ssc", "neo4j+s", "neo4j+ssc")
+
+
+def _answers(uri: str) -> bool:
+    """Something accepts TCP connections at the URI's host and port."""
+    import socket
+
+    parts = urlsplit(uri)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 7687), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
 def translate(exc: Exception, conn: Connection) -> StoreError:
     """One clear line for a driver error; the password never appears in it."""
     from neo4j.exceptions import (AuthError, ClientError, ConfigurationError, DriverError, Neo4jError,
                                   ServiceUnavailable, SessionExpired)
 
     code = getattr(exc, "code", None) or ""
+    scheme = urlsplit(conn.uri).scheme
     if isinstance(exc, AuthError) or "Security.Unauthorized" in code or "AuthenticationRateLimit" in code:
         msg = (f"{conn.where()} refused user {conn.user!r}: wrong user or password; set NEO4J_PASSWORD to the "
                "server's password (the local dev server's default is in docs/neo4j.md)")
+    elif isinstance(exc, (ServiceUnavailable, SessionExpired)) and scheme in _TLS_SCHEMES and _answers(conn.uri):
+        plain = "bolt://" + conn.uri.split("://", 1)[1]
+        cert = ("" if scheme.endswith("+ssc") else
+                f", or its certificate is not trusted (a self-signed one needs {scheme.split('+')[0]}+ssc)")
+        msg = (f"{conn.where()}: a server answers there, but the encrypted ({scheme}) connection failed: it does "
+               f"not speak TLS (the local `kg neo4j start` server does not: use --uri {plain}){cert}")
     elif isinstance(exc, (ServiceUnavailable, SessionExpired)):
         msg = (f"cannot reach {conn.where()}: no Neo4j server answers there; start one with `kg neo4j start` "
                "or pass the right --uri")
@@ -833,9 +861,61 @@ def load_extracts(extracts: Iterable[Extract], conn: Connection, *, batch_size: 
         writer = Neo4jWriter(driver, database=conn.database, batch_size=batch_size, workers=workers)
         return writer.load(extracts, progress)
     except (Neo4jError, DriverError) as exc:
-        raise translate(exc, conn) from None
+        clash = _clash(exc, driver, conn, extracts)
+        raise (clash or translate(exc, conn)) from None
     finally:
         driver.close()
+
+
+_CLASH = re.compile(r"already exists with label `(\w+)` and property `id` = '((?:[^'\\]|\\.)*)'")
+
+
+def _clash(exc: Exception, driver: Any, conn: Connection, extracts: Sequence[Extract]) -> StoreError | None:
+    """A uniqueness clash (``ConstraintValidationFailed``) as one line: which node, which documents, the fix.
+
+    It happens when a node the load creates as new (a statement, stance or post of a document the database does
+    not hold) is already there under another document: the document's id was changed after an earlier load."""
+    m = _CLASH.search(str(getattr(exc, "message", "") or exc))
+    if "ConstraintValidationFailed" not in (getattr(exc, "code", None) or "") or not m:
+        return None
+    label, node_id = m.group(1), m.group(2)
+    old = None
+    if label in PRIMARY_LABELS:
+        try:
+            records, _, _ = driver.execute_query(f"MATCH (n:{label} {{id: $id}}) RETURN n.document AS document",
+                                                 id=node_id, database_=conn.database, routing_="r")
+            old = records[0]["document"] if records else None
+        except Exception:  # noqa: BLE001 - the message below is still right without the old document
+            old = None
+    new = _document_of(node_id, extracts)
+    if old and new and old != new:
+        return StoreError(
+            f"cannot load document {new!r}: its {label} {node_id!r} is already in {conn.where()} as part of "
+            f"document {old!r} (was the document id changed from {old!r} to {new!r}?); give the document its "
+            f"old id back, or first remove the old document from Neo4j: MATCH (n) WHERE n.document = {_quoted(old)} "
+            f"OR (n:Document AND n.id = {_quoted(old)}) DETACH DELETE n")
+    return StoreError(
+        f"cannot load: {label} {node_id!r} is already in {conn.where()}"
+        + (f" as part of document {old!r}" if old else "")
+        + " and the extracts create it again for another document (a document id changed, or two extracts "
+          "share ids); give each document one id, or remove the old document's nodes "
+          "(MATCH (n) WHERE n.document = 'OLD-ID' DETACH DELETE n) and load again")
+
+
+def _quoted(value: str) -> str:
+    """A Cypher string literal for a message the user may paste."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _document_of(node_id: str, extracts: Sequence[Extract]) -> str | None:
+    """The document whose graph holds the node ``node_id`` (None if none does)."""
+    for ex in extracts:
+        g = Graph()
+        add_extract(g, ex)
+        node = g.nodes.get(node_id)
+        if node is not None:
+            return node.props.get("document") or ex.document.id
+    return None
 
 
 def load_dir(extracts_dir: Path, conn: Connection, *, batch_size: int = DEFAULT_BATCH_SIZE,

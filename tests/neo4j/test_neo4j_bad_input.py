@@ -98,3 +98,49 @@ def test_load_prints_a_summary(empty_db, cli_env, small_extracts):
     assert result.exit_code == 0, result.output
     assert "loaded 2 document(s), 6 statement(s)" in result.stdout
     assert cli_env["NEO4J_PASSWORD"] not in result.output
+
+
+# ------------------------------------------------------------------------- issue 15, item 15: the messages
+@pytest.mark.parametrize("scheme, says", [
+    ("neo4j+s", "or its certificate is not trusted (a self-signed one needs neo4j+ssc)"),
+    ("bolt+s", "or its certificate is not trusted (a self-signed one needs bolt+ssc)"),
+    ("neo4j+ssc", "does not speak TLS"),
+    ("bolt+ssc", "does not speak TLS"),
+])
+def test_an_encrypted_uri_against_the_plaintext_server_is_one_line(conn, cli_env, scheme, says):
+    host_port = conn.uri.split("://", 1)[1]
+    result = runner.invoke(app, ["query", "cypher", "node-count", "--uri", f"{scheme}://{host_port}"], env=cli_env)
+    assert result.exit_code == 5
+    line = one_line(result)  # the driver's own "Unable to retrieve routing information" used to come first
+    assert f"a server answers there, but the encrypted ({scheme}) connection failed" in line
+    assert f"use --uri bolt://{host_port}" in line and says in line
+
+
+def test_an_encrypted_uri_where_nothing_listens_says_so(cli_env):
+    result = runner.invoke(app, ["query", "cypher", "node-count", "--uri", f"neo4j+s://127.0.0.1:{unused_port()}"],
+                           env=cli_env)
+    assert result.exit_code == 5
+    assert "no Neo4j server answers there" in one_line(result)
+
+
+def test_a_renamed_document_id_names_the_clash_and_the_fix(empty_db, cli_env, write_extracts):
+    import dataclasses
+
+    result = load(cli_env, str(write_extracts(article(), name="before")))
+    assert result.exit_code == 0, result.output
+    old = article()
+    renamed = dataclasses.replace(old, document=dataclasses.replace(old.document, id="plan-article-2022"))
+    result = load(cli_env, str(write_extracts(renamed, name="after")))
+    assert result.exit_code == 5
+    line = one_line(result)
+    assert "ConstraintValidationFailed" not in line
+    assert "cannot load document 'plan-article-2022': its " in line
+    assert "as part of document 'plan-article' (was the document id changed from 'plan-article' to " \
+           "'plan-article-2022'?)" in line
+    # the fix the line gives works
+    fix = line.split("remove the old document from Neo4j: ", 1)[1]
+    empty_db.execute_query(fix)
+    result = load(cli_env, str(write_extracts(renamed, name="after")))
+    assert result.exit_code == 0, result.output
+    records, _, _ = empty_db.execute_query("MATCH (d:Document) RETURN collect(d.id) AS ids")
+    assert records[0]["ids"] == ["plan-article-2022"]

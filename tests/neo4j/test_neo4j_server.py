@@ -99,3 +99,21 @@ def test_every_neo4j_command_has_help():
         result = runner.invoke(app, [*args, "--help"])
         assert result.exit_code == 0
         assert len(result.stdout.split("Usage:")[1].splitlines()) > 3
+
+
+@pytest.mark.parametrize("ports", [
+    [],  # only the data directory: the ports come from its conf/neo4j.conf
+    ["--bolt-port", "7687", "--http-port", "7474"],  # the defaults given explicitly: still the server's own
+], ids=["data-dir-only", "other-ports"])
+def test_status_and_start_report_the_ports_the_server_was_started_with(neo4j_server, ports):
+    settings, password = neo4j_server
+    assert (settings.bolt_port, settings.http_port) != (7687, 7474)
+    result = runner.invoke(app, ["neo4j", "status", "--data-dir", str(settings.data), *ports])
+    assert result.exit_code == 0, result.output
+    assert f"Bolt:    bolt://127.0.0.1:{settings.bolt_port}" in result.stdout
+    assert f"Browser: http://127.0.0.1:{settings.http_port}/browser/" in result.stdout
+    assert ":7687" not in result.stdout and ":7474" not in result.stdout
+    result = runner.invoke(app, ["neo4j", "start", "--data-dir", str(settings.data), *ports],
+                           env={"NEO4J_PASSWORD": password})
+    assert result.exit_code == 0, result.output
+    assert f"neo4j://neo4j@127.0.0.1:{settings.bolt_port}" in result.stdout and ":7687" not in result.stdout

@@ -104,7 +104,7 @@ def test_load_into_a_locked_store(small_extracts: Path, small_store: Path, tmp_p
 
     store = tmp_path / "store"
     shutil.copytree(small_store, store)
-    with SparqlServer(store, free_port()):
+    with SparqlServer(store, free_port(), allow_writes=True):
         result = runner.invoke(app, ["load", "oxigraph", str(small_extracts), "--store", str(store)])
     assert result.exit_code == 5
     assert "the store is locked by another process (is `kg serve sparql` running on it?" in result.output
@@ -141,3 +141,119 @@ def test_option_defaults_are_the_library_defaults() -> None:
         assert Path(store.default) == DEFAULT_STORE
     port = next(p for p in root.commands["serve"].commands["sparql"].params if p.name == "port")
     assert port.default == DEFAULT_PORT
+
+
+# ------------------------------------------------------------ issue 15, item 16: parameters are strings unless typed
+_ECHO = "# name: echo\n# params: v\n# columns: v\nSELECT ?v WHERE { }\n"
+
+
+@pytest.mark.parametrize("param, expected", [
+    ("v=1984", "1984"),  # an id that looks like a number stays a string
+    ("v=nan", "nan"),
+    ("v=infinity", "infinity"),
+    ("v=-0", "-0"),
+    ("v=1e3", "1e3"),
+    ("v=Ken Marsh", "Ken Marsh"),
+    ("v=a=b", "a=b"),
+    ("v:str=5", "5"),
+    ("v:int=5", 5),
+    ("v:int=-12", -12),
+    ("v:float=2.5", 2.5),
+    ("v:bool=true", True),
+    ("v:bool=No", False),
+])
+def test_parameters_are_strings_unless_typed(small_store: Path, tmp_path: Path, param: str, expected) -> None:
+    q = tmp_path / "echo.rq"
+    q.write_text(_ECHO, encoding="utf-8")
+    result = runner.invoke(app, ["query", "sparql", str(q), "--param", param, "--store", str(small_store),
+                                 "-f", "json"])
+    assert result.exit_code == 0, result.output
+    value = json.loads(result.stdout)["rows"][0]["v"]
+    assert value == expected and type(value) is type(expected)
+
+
+@pytest.mark.parametrize("params, message", [
+    (["v:int=five"], "--param 'v:int=five': 'five' is not a whole number"),
+    (["v:int=2.5"], "--param 'v:int=2.5': '2.5' is not a whole number"),
+    (["v:float=nan"], "--param 'v:float=nan': 'nan' is not a finite number"),
+    (["v:float=-inf"], "--param 'v:float=-inf': '-inf' is not a finite number"),
+    (["v:bool=maybe"], "--param 'v:bool=maybe': 'maybe' is not true or false"),
+    (["v:complex=1"], "--param 'v:complex=1': unknown type 'complex'; one of str, int, float, bool, e.g. --param v:int=5"),
+    (["v=1", "v=2"], "--param 'v=2': 'v' is given twice"),
+    (["1v=1"], "--param '1v=1': '1v' is not a valid parameter name"),
+])
+def test_bad_typed_parameters(small_store: Path, tmp_path: Path, params: list[str], message: str) -> None:
+    q = tmp_path / "echo.rq"
+    q.write_text(_ECHO, encoding="utf-8")
+    args = [a for p in params for a in ("--param", p)]
+    result = runner.invoke(app, ["query", "sparql", str(q), *args, "--store", str(small_store)])
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert lines == [f"kg: error: {message}"]
+
+
+_BELOW = ("# name: below\n# purpose: the numbers below a limit\n# params: limit (int, exclusive)\n# columns: n\n"
+          "SELECT ?n ?limit WHERE { VALUES ?n { 1 2 3 } FILTER (?n < ?limit) } ORDER BY ?n\n")
+
+
+@pytest.mark.parametrize("param, code, expected", [
+    ("limit=3", 0, [1, 2]),  # the header types it: the string is converted
+    ("limit:int=3", 0, [1, 2]),
+    ("limit=1", 0, []),
+    ("limit=three", 4, "kg: error: query 'below', parameter 'limit' (int): 'three' is not a whole number"),
+    ("limit:bool=true", 4, "kg: error: query 'below', parameter 'limit': takes an int, not True"),
+])
+def test_a_saved_query_that_declares_a_type_converts(small_store: Path, tmp_path: Path, param: str, code: int,
+                                                     expected) -> None:
+    (tmp_path / "below.rq").write_text(_BELOW, encoding="utf-8")
+    result = runner.invoke(app, ["query", "sparql", "below", "--param", param, "--store", str(small_store),
+                                 "-f", "json"], env={"KG_QUERIES_DIR": str(tmp_path)})
+    assert result.exit_code == code, result.output
+    if code == 0:
+        assert [r["n"] for r in json.loads(result.stdout)["rows"]] == expected
+    else:
+        assert result.output.strip() == expected
+
+
+@pytest.mark.parametrize("value, hint", [
+    ("Ken Marsh", "kg: note: --param actor='Ken Marsh' looks like a name, but query 'actor-statements' takes an "
+                  "actor id: ids are lower case with hyphens, like ken-marsh; did you mean --param actor=ken-marsh?"),
+    ("Jane Doe", "did you mean --param actor=jane-doe?"),
+    ("!!", "ids are lower case with hyphens, like ken-marsh\n"),
+    ("nobody-at-all", None),  # an id that matches nobody: no rows, and nothing to hint
+])
+def test_a_name_where_an_id_is_expected_gets_a_hint(small_store: Path, value: str, hint: str | None) -> None:
+    result = runner.invoke(app, ["query", "sparql", "actor-statements", "--param", f"actor={value}",
+                                 "--store", str(small_store), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["rows"] == []
+    if hint is None:
+        assert result.stderr == ""
+    else:
+        assert hint in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_no_hint_when_the_id_is_right(small_store: Path) -> None:
+    result = runner.invoke(app, ["query", "sparql", "actor-statements", "--param", "actor=ken-marsh",
+                                 "--store", str(small_store)])
+    assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_saved_cypher_queries_declare_the_same_parameter_types() -> None:
+    from kg import queries as kq
+
+    for name in kq.available("sparql"):
+        assert kq.load(name, "sparql").param_types == kq.load(name, "cypher").param_types, name
+    assert kq.load("actor-statements", "cypher").param_types == {"actor": "actor id"}
+
+
+def test_an_issue_id_hint_gives_an_issue_example(tmp_path: Path) -> None:
+    from kg import queries as kq
+
+    q = tmp_path / "by-issue.rq"
+    q.write_text("# name: by-issue\n# params: issue (issue id)\nSELECT ?issue WHERE { }\n", encoding="utf-8")
+    saved = kq.load(str(q), "sparql")
+    assert saved.hints({"issue": "Police Funding"}) == [
+        "--param issue='Police Funding' looks like a name, but query 'by-issue' takes an issue id: ids are lower "
+        "case with hyphens, like police-funding; did you mean --param issue=police-funding?"]
+    assert saved.hints({"issue": "police-funding"}) == []

@@ -82,8 +82,8 @@ def test_fill_is_idempotent_and_replaces_contents(small_extracts: Path, tmp_path
     second = oxigraph_store.fill(graph, store, extracts=extracts)
     assert first.triples == second.triples == oxigraph_store.count_triples(store) > 500
     assert first.ontology_triples > 100
-    # only the store folder remains beside it: no temporary or old copies
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]
+    # only the store (a link) and the version it points at remain beside it: no temporary or old copies
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["store", store.resolve().name])
     # refill with one document only: the other's triples are gone
     only_article = [e for e in extracts if e.document.kind == "article"]
     third = oxigraph_store.fill(build_graph(only_article), store, extracts=only_article)
@@ -171,7 +171,7 @@ def test_fill_of_a_store_locked_by_a_running_server(small_store: Path, small_gra
     store = tmp_path / "store"
     shutil.copytree(small_store, store)
     before = oxigraph_store.count_triples(store)
-    with SparqlServer(store, free_port(), read_only=False):
+    with SparqlServer(store, free_port(), allow_writes=True):
         with pytest.raises(StoreError, match="locked by another process"):
             oxigraph_store.fill(build_graph([]), store)
         # reading still works while the server holds the store
@@ -201,3 +201,187 @@ def test_a_failed_fill_leaves_the_old_store_whole(small_store: Path, tmp_path: P
         oxigraph_store.fill(broken, store)
     assert oxigraph_store.run_query("stance-matrix", store_dir=store).rows == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]
+
+
+# ------------------------------------------------------- issue 15, item 12: killed runs, concurrent readers
+import os  # noqa: E402
+import signal  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+
+_REPO = Path(__file__).resolve().parents[2]
+
+
+def _python(code: str, *args: str) -> subprocess.Popen[str]:
+    """A real second process running ``code`` with this repository's kg."""
+    env = {**os.environ, "PYTHONPATH": str(_REPO)}
+    return subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env)
+
+
+def _ready(proc: subprocess.Popen[str]) -> None:
+    """Wait for the process's first line, "ready"."""
+    line = proc.stdout.readline() if proc.stdout else ""
+    assert line.strip() == "ready", (line, proc.stderr.read() if proc.stderr else "")
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+_READER = """
+import sys, pathlib, collections
+from kg.stores import oxigraph_store
+store, stop = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+seen, errors = collections.Counter(), []
+print("ready", flush=True)
+for _ in range(100000):  # bounded: the test stops it with the stop file long before
+    if stop.exists():
+        break
+    try:
+        rows = oxigraph_store.run_query("node-count", store_dir=store).rows
+        seen[next(r["count"] for r in rows if r["label"] == "Statement")] += 1
+    except Exception as exc:  # every failure is reported, whatever its kind
+        errors.append(f"{type(exc).__name__}: {exc}")
+print(dict(seen))
+print("\\n".join(errors[:5]) or "no errors")
+"""
+
+
+def test_a_reader_during_repeated_fills_sees_one_whole_version(small_extracts: Path, tmp_path: Path) -> None:
+    """Before, the store folder was renamed under readers: RocksDB "Corruption" or "no Oxigraph store here"."""
+    extracts = read_dir(small_extracts)
+    only_article = [e for e in extracts if e.document.kind == "article"]
+    graphs = [(build_graph(extracts), extracts), (build_graph(only_article), only_article)]
+    store, stop = tmp_path / "store", tmp_path / "stop"
+    oxigraph_store.fill(*graphs[0][:1], store, extracts=graphs[0][1])
+    statements = {sum(len(e.statements) for e in exs) for _, exs in graphs}
+    reader = _python(_READER, str(store), str(stop))
+    try:
+        _ready(reader)
+        for i in range(12):
+            graph, exs = graphs[i % 2]
+            oxigraph_store.fill(graph, store, extracts=exs)
+    finally:
+        stop.touch()
+        out, err = reader.communicate(timeout=60)
+    seen, errors = out.strip().splitlines()[-2:]
+    assert errors == "no errors", errors
+    seen_counts = eval(seen)  # a dict literal printed by the reader
+    assert seen_counts and set(seen_counts) <= statements, seen_counts
+    assert len(seen_counts) == 2, f"the reader did not read during the fills: {seen_counts}"
+    # and nothing is left behind but the store and its current version
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["store", "stop", store.resolve().name])
+
+
+_HOLD_READING = """
+import sys, pathlib, time
+from kg.stores import oxigraph_store
+with oxigraph_store.reading(pathlib.Path(sys.argv[1])) as version:
+    print("ready", flush=True)
+    print(version.path, flush=True)
+    sys.stdin.readline() if False else time.sleep(120)
+"""
+
+_KILLED_FILL = """
+import sys, pathlib, time
+from kg.stores import oxigraph_store
+path, fd = oxigraph_store._new_version(pathlib.Path(sys.argv[1]))
+print("ready", flush=True)
+print(path, flush=True)
+time.sleep(120)  # killed here, in the middle of a fill
+"""
+
+
+def test_leftovers_of_killed_runs_are_removed_and_a_live_process_keeps_its_own(small_graph, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    oxigraph_store.fill(small_graph, store)
+    old = time.time() - 3600
+    # (leftover, made by, kept?)
+    rows: list[tuple[Path, str, bool]] = []
+    # a fill that was killed while it built its version
+    killed = _python(_KILLED_FILL, str(store))
+    _ready(killed)
+    killed_version = Path(killed.stdout.readline().strip())
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
+    rows.append((killed_version, "killed fill", False))
+    # a fill that is still running (a live process holds its version)
+    live = _python(_KILLED_FILL, str(store))
+    _ready(live)
+    rows.append((Path(live.stdout.readline().strip()), "live fill", True))
+    # a version of a process that died before it even locked it (empty, and not new)
+    bare = tmp_path / f".store.v-{_dead_pid()}-0bad0bad"
+    bare.mkdir()
+    os.utime(bare, (old, old))
+    rows.append((bare, "empty version of a dead process", False))
+    # an older kg's leftovers: .store.new-* (a store it was building), .store.old-* (the store it replaced)
+    legacy_new = tmp_path / ".store.new-k1ll3d00"
+    shutil.copytree(store.resolve(), legacy_new)
+    (legacy_new / oxigraph_store.READERS_LOCK).unlink()
+    os.utime(legacy_new, (old, old))
+    rows.append((legacy_new, "older kg's killed fill", False))
+    legacy_old = tmp_path / ".store.old-k1ll3d00"
+    shutil.copytree(store.resolve(), legacy_old / "store")
+    os.utime(legacy_old, (old, old))
+    rows.append((legacy_old, "older kg's killed swap", False))
+    young = tmp_path / ".store.new-y0ung000"
+    young.mkdir()
+    rows.append((young, "a folder an older kg may have just made", True))
+    # the version a live reader (a real second process) holds
+    reader = _python(_HOLD_READING, str(store))
+    _ready(reader)
+    read_version = Path(reader.stdout.readline().strip())
+    rows.append((read_version, "version a live reader holds", True))
+    try:
+        oxigraph_store.fill(small_graph, store)  # a later run
+        for path, what, kept in rows:
+            assert path.exists() == kept, f"{what}: {'deleted' if kept else 'left behind'} ({path.name})"
+        assert store.resolve() != read_version
+        # the reader still reads its own version, whole
+        assert oxigraph_store.count_triples(read_version) == oxigraph_store.count_triples(store)
+    finally:
+        for proc in (live, reader):
+            proc.kill()
+            proc.wait()
+    oxigraph_store.fill(small_graph, store)  # once they are gone, their folders go too
+    assert not read_version.exists() and not rows[1][0].exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["store", store.resolve().name, young.name])
+
+
+_FROZEN_WRITE = """
+import os, sys, time, pathlib
+from kg import extracts
+os.replace = lambda *a: (print("ready", flush=True), time.sleep(120))  # stop between write and rename
+extracts.atomic_write_bytes(pathlib.Path(sys.argv[1]), b"half")
+"""
+
+
+def test_temporary_files_of_killed_writers_are_removed_and_live_ones_kept(tmp_path: Path) -> None:
+    from kg.extracts import atomic_write_text
+
+    target = tmp_path / "doc.json"
+    killed = _python(_FROZEN_WRITE, str(target))
+    _ready(killed)
+    live = _python(_FROZEN_WRITE, str(target))  # its own first write keeps the other's: that one still runs
+    _ready(live)
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
+    try:
+        temps = {int(p.name.split(".")[3].split("-")[0]): p for p in tmp_path.glob(".doc.json.*.tmp")}
+        assert set(temps) == {killed.pid, live.pid}
+        old_kg = tmp_path / ".doc.json.abcd1234.tmp"  # an older kg's name (no pid): removed once it is old
+        old_kg.write_text("x")
+        os.utime(old_kg, (time.time() - 7200,) * 2)
+        recent_old_kg = tmp_path / ".other.json.efgh5678.tmp"  # kept: its writer may still be running
+        recent_old_kg.write_text("x")
+        atomic_write_text(target, "whole")  # a later run's first write into the folder
+        left = sorted(p.name for p in tmp_path.iterdir())
+        assert left == sorted(["doc.json", temps[live.pid].name, recent_old_kg.name])
+        assert target.read_text() == "whole"
+    finally:
+        live.kill()
+        live.wait()
