@@ -33,7 +33,9 @@ LABELS = ("support", "oppose", "neutral")
 PROPOSITION_LABELS = ("agree", "disagree", "neutral")
 KINDS = ("direct", "indirect", "comment", "claim")
 SPLITS = ("tune", "heldback")
-SOURCE_COLUMNS = ("slug", "split", "area", "kind", "outlet", "site", "title", "date", "url", "retrieved", "chars")
+SOURCE_COLUMNS = ("slug", "split", "area", "kind", "outlet", "site", "title", "title_from", "date", "url", "retrieved",
+                  "chars")
+TITLE_FROM = ("page", "url", "none")  # the headline as the stored text shows it, words of the URL, no title
 FIELDS = {  # field -> allowed types
     "doc": (str,), "start": (int,), "end": (int,), "text": (str,), "context": (str,),
     "speaker": (str, type(None)), "kind": (str,), "target": (str,), "proposition": (str,), "label": (str,),
@@ -84,6 +86,10 @@ def check(root: Path = DEFAULT_DIR) -> list[str]:
             problems.append(f"sources.tsv: {slug}: chars {src['chars']} but the text has {len(texts[slug])}")
         if src.get("split") not in SPLITS:
             problems.append(f"sources.tsv: {slug}: split {src.get('split')!r}, expected one of {SPLITS}")
+        if src.get("title_from") not in TITLE_FROM:
+            problems.append(f"sources.tsv: {slug}: title_from {src.get('title_from')!r}, expected one of {TITLE_FROM}")
+        elif src["title_from"] == "page" and slug in texts and src["title"] not in texts[slug]:
+            problems.append(f"sources.tsv: {slug}: title_from page but the title is not in the text")
         for col in ("area", "outlet", "url", "retrieved"):
             if not (src.get(col) or "").strip():
                 problems.append(f"sources.tsv: {slug}: empty {col}")

@@ -73,6 +73,15 @@ def _bad_json(root: Path) -> None:
         fh.write("{not json\n")
 
 
+def _flip_source_split(root: Path) -> None:
+    path = root / "sources.tsv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    cells = lines[1].split("\t")
+    cells[1] = "tune" if cells[1] == "heldback" else "heldback"
+    lines[1] = "\t".join(cells)
+    path.write_text("".join(lines), encoding="utf-8")
+
+
 CORRUPTIONS = {
     "text differs from the file": _corrupt_row("text", lambda r: r["text"] + " "),
     "start shifted": _corrupt_row("start", lambda r: r["start"] + 1),
@@ -85,11 +94,12 @@ CORRUPTIONS = {
     "context from elsewhere": _corrupt_row("context", lambda r: r["text"] + " and more"),
     "missing target": _corrupt_row("target", ""),
     "unknown document": _corrupt_row("doc", "no-such-document"),
-    "split disagrees with sources.tsv": _corrupt_row("split", lambda r: "tune" if r["split"] == "heldback" else "heldback"),
+    "split disagrees with sources.tsv": _corrupt_row("split", lambda r: {"tune": "heldback"}.get(r["split"], "tune")),
     "neutral label, agree proposition": _corrupt_row("label", "neutral"),
     "duplicate span": _duplicate_row,
     "text file edited": _edit_text_file,
     "a line that is not JSON": _bad_json,
+    "a document moved to the other split in sources.tsv only": _flip_source_split,
 }
 
 
