@@ -66,18 +66,21 @@ class ExtractResult:
     extracts: list[Extract] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     skipped: list[Any] = field(default_factory=list)
+    set_aside: SetAside | None = None  # earlier files that differed from the new ones, moved aside
 
 
 def extract_inputs(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto",
                    model: str | None = None, codebook: str | None = None, workers: int = 1,
                    max_mb: float | None = None, progress: Progress | None = None,
-                   _checked: bool = False) -> ExtractResult:
+                   set_aside: SetAside | None = None, _checked: bool = False) -> ExtractResult:
     """Read every input (files or folders), extract each document, write ``out_dir/<id>.json``.
 
     A file in a folder that cannot be read does not stop the others: it is listed in ``failures`` (the caller
     decides what that means; the CLI exits 2). A named file that cannot be read, two documents with one id,
     or no document at all raise ``InputError`` before anything is written. ``max_mb`` caps the size of one
-    input file (default: ``$KG_MAX_DOCUMENT_MB`` or 50)."""
+    input file (default: ``$KG_MAX_DOCUMENT_MB`` or 50). An existing extracts file that differs from the new
+    one (extraction is deterministic, so it was most likely corrected by hand) is moved aside
+    (``SetAside``) before it is replaced."""
     from kg.extract.pipeline import extract_documents
     from kg.ingest import read_inputs
     from kg.ingest.text import max_document_bytes
@@ -110,9 +113,14 @@ def extract_inputs(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: s
     # check every extract against the contract before the first file is written
     for ex in out:
         extracts_io.check(ex.to_dict(), str(extracts_io.path_for(out_dir, ex.document.id)))
+    aside = set_aside or SetAside(out_dir)
     for ex in out:
+        path = extracts_io.path_for(out_dir, ex.document.id)
+        if path.is_file() and path.read_bytes() != extracts_io.dumps(ex).encode("utf-8"):
+            aside.move(path, DIFFERS)
         extracts_io.write(ex, out_dir)
-    return ExtractResult(out_dir=out_dir, extracts=out, failures=read.failures, skipped=read.skipped)
+    return ExtractResult(out_dir=out_dir, extracts=out, failures=read.failures, skipped=read.skipped,
+                         set_aside=aside)
 
 
 def extract_paths(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto",
@@ -132,30 +140,53 @@ def failures_message(failures: list[str], done: int, out_dir: Path | str) -> str
             f"the other {done} were extracted to {out_dir}")
 
 
-def move_stale_extracts(extracts_dir: Path, keep: Iterable[str]) -> tuple[Path | None, list[Path]]:
-    """Move the extracts files of ``extracts_dir`` whose document id is not in ``keep`` to
-    ``extracts_dir/.stale/<UTC time>/`` (never deleted: a person may have corrected them), so the commands
-    that read the folder see only this run's documents. ``(folder moved to, files moved)``."""
+class SetAside:
+    """Moves earlier extracts files out of the way, never deleting them (a person may have corrected them):
+    into ``extracts_dir/.stale/<UTC time>/``, made on first use, one folder per command. Hidden folders are
+    not read by the commands that read extracts, so what is moved there stops counting."""
+
+    def __init__(self, extracts_dir: Path) -> None:
+        self.extracts_dir = Path(extracts_dir)
+        self.folder: Path | None = None
+        self.moved: list[tuple[Path, str]] = []  # (where the file is now, why)
+
+    def move(self, path: Path, why: str) -> Path:
+        if self.folder is None:
+            stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+            folder = self.extracts_dir / STALE_DIR / stamp
+            n = 1
+            while folder.exists():
+                n += 1
+                folder = self.extracts_dir / STALE_DIR / f"{stamp}-{n}"
+            folder.mkdir(parents=True)
+            self.folder = folder
+        target = self.folder / path.name
+        os.replace(path, target)
+        self.moved.append((target, why))
+        return target
+
+    def note(self) -> str | None:
+        """One line saying what was moved where, or ``None``."""
+        if not self.moved:
+            return None
+        names = ", ".join(f"{p.name} ({why})" for p, why in self.moved)
+        return f"moved {len(self.moved)} earlier extracts file(s) to {self.folder}/: {names}"
+
+
+#: Why ``SetAside`` moved a file.
+DIFFERS = "differs from the new extract: corrected by hand?"
+NOT_IN_RUN = "document not in this run"
+
+
+def move_stale_extracts(extracts_dir: Path, keep: Iterable[str], aside: SetAside) -> None:
+    """Move the extracts files of ``extracts_dir`` whose document id is not in ``keep`` aside, so the commands
+    that read the folder see only this run's documents."""
     keep = set(keep)
     if not extracts_dir.is_dir():
-        return None, []
-    stale = sorted(p for p in extracts_dir.glob("*.json")
-                   if p.is_file() and not p.name.startswith(".") and p.name[: -len(".json")] not in keep)
-    if not stale:
-        return None, []
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    dest = extracts_dir / STALE_DIR / stamp
-    n = 1
-    while dest.exists():
-        n += 1
-        dest = extracts_dir / STALE_DIR / f"{stamp}-{n}"
-    dest.mkdir(parents=True)
-    moved = []
-    for p in stale:
-        target = dest / p.name
-        os.replace(p, target)
-        moved.append(target)
-    return dest, moved
+        return
+    for p in sorted(extracts_dir.glob("*.json")):
+        if p.is_file() and not p.name.startswith(".") and p.name[: -len(".json")] not in keep:
+            aside.move(p, NOT_IN_RUN)
 
 
 @dataclass
@@ -171,8 +202,7 @@ class RunResult:
     counts: dict[str, int] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)  # files in folders that could not be read
     skipped: list[Any] = field(default_factory=list)  # kg.ingest.Skipped
-    stale_dir: Path | None = None  # where extracts of documents not in this run were moved
-    stale: list[Path] = field(default_factory=list)
+    set_aside: SetAside | None = None  # earlier extracts moved aside: other documents', or corrected ones
 
 
 def strongest_relations(graph, kind: str, limit: int = 5) -> list[dict[str, Any]]:
@@ -209,9 +239,9 @@ def summary_markdown(result: RunResult) -> str:
     lines += ["## Files", "", *(f"- {k}: {v.name}" for k, v in result.files.items()), ""]
     if result.failures:
         lines += ["## Files that could not be read (left out)", "", *(f"- {f}" for f in result.failures), ""]
-    if result.stale:
-        lines += [f"## Extracts of other documents, moved to {result.stale_dir}", "",
-                  *(f"- {p.name}" for p in result.stale), ""]
+    if result.set_aside is not None and result.set_aside.moved:
+        lines += [f"## Earlier extracts moved to {result.set_aside.folder}", "",
+                  *(f"- {p.name} ({why})" for p, why in result.set_aside.moved), ""]
     return "\n".join(lines)
 
 
@@ -222,7 +252,8 @@ def run(corpus: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto"
     the embedded Oxigraph store), GraphML for networkx/Gephi, and a summary.
 
     Everything is built from exactly this run's documents. Extracts files already in ``OUT/extracts`` for
-    documents not in this run (an earlier corpus) are moved to ``OUT/extracts/.stale/<time>/``; files in
+    documents not in this run (an earlier corpus), and those that differ from this run's (corrected by
+    hand?), are moved to ``OUT/extracts/.stale/<time>/``; files in
     folders that could not be read are left out and listed in ``failures``."""
     from kg.analysis.matrix import stance_matrix, write_matrix
     from kg.analysis.plots import heatmap
@@ -232,10 +263,11 @@ def run(corpus: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto"
     out = Path(out_dir)
     check_out_dir(out, corpus)
     check_out_dir(out / "extracts", corpus)
+    aside = SetAside(out / "extracts")
     extracted = extract_inputs(corpus, out / "extracts", kind=kind, model=model, codebook=codebook,
-                               workers=workers, max_mb=max_mb, progress=progress, _checked=True)
+                               workers=workers, max_mb=max_mb, progress=progress, set_aside=aside, _checked=True)
     extracts = extracted.extracts
-    stale_dir, stale = move_stale_extracts(out / "extracts", (e.document.id for e in extracts))
+    move_stale_extracts(out / "extracts", (e.document.id for e in extracts), aside)
     progress("graph", 0, 1)
     graph = build_graph(extracts)
     progress("graph", 1, 1)
@@ -261,8 +293,8 @@ def run(corpus: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto"
         actors=len({a.id for e in extracts for a in e.actors}),
         issues=len({i.id for e in extracts for i in e.issues}), files=files,
         agreements=strongest_relations(graph, "Agreement"), conflicts=strongest_relations(graph, "Conflict"),
-        counts=graph.counts(), failures=extracted.failures, skipped=extracted.skipped, stale_dir=stale_dir,
-        stale=stale,
+        counts=graph.counts(), failures=extracted.failures, skipped=extracted.skipped,
+        set_aside=aside,
     )
     files["summary"] = out / "summary.md"
     extracts_io.atomic_write_text(files["summary"], summary_markdown(result))

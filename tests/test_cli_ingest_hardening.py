@@ -34,9 +34,12 @@ ARTICLE = ("Council backs bus lane\n\nJane Doe, the council leader, said: \"The 
 def test_version_comes_from_the_package_metadata():
     from importlib.metadata import version
 
+    import kg
+
     result = invoke("--version")
     assert result.exit_code == 0
     assert result.stdout.strip() == f"kg {version('kg')}"
+    assert version("kg") == kg.__version__  # pyproject.toml takes the version from kg/__init__.py
 
 
 # ------------------------------------------------------------------------------------------ --out checked first
@@ -253,8 +256,9 @@ def test_run_into_an_old_out_moves_stale_extracts_aside(tmp_path, paths):
     moved = stale_dirs[0] / corrected.name
     assert json.loads(moved.read_text("utf-8"))["document"]["title"] == "Corrected by hand"  # never lost
     notes = [line for line in lines(second.stderr) if line.startswith("kg: moved")]
-    assert notes == [f"kg: moved 1 extracts file(s) of documents not in this run to {stale_dirs[0]}/: "
-                     f"{corrected.name}"]
+    assert notes == [f"kg: moved 1 earlier extracts file(s) to {stale_dirs[0]}/: {corrected.name} (document not "
+                     "in this run)"]
+    assert f"- {corrected.name} (document not in this run)" in (out / "summary.md").read_text("utf-8")
     assert "- documents: 1" in second.stdout
     # later commands reading the folder see only this run's documents
     matrix = invoke("matrix", out / "extracts", "--out", tmp_path / "m.json")
@@ -262,3 +266,28 @@ def test_run_into_an_old_out_moves_stale_extracts_aside(tmp_path, paths):
     from kg.extracts import read_dir
 
     assert [e.document.id for e in read_dir(out / "extracts")] == [paths.article.stem]
+
+
+def test_extract_never_overwrites_a_hand_corrected_file(tmp_path, paths):
+    out = tmp_path / "extracts"
+    assert invoke("extract", paths.article, "--out", out).exit_code == 0
+    target = out / f"{paths.article.stem}.json"
+    original = target.read_bytes()
+    # the same extraction again: identical bytes, nothing moved
+    again = invoke("extract", paths.article, "--out", out)
+    assert again.exit_code == 0 and "kg: moved" not in again.stderr and not (out / ".stale").exists()
+    # a person corrects the file; extracting again keeps the correction aside
+    data = json.loads(original)
+    data["document"]["title"] = "Corrected title"
+    target.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    third = invoke("extract", paths.article, "--out", out, "--quiet")
+    assert third.exit_code == 0, third.output
+    (folder,) = (out / ".stale").iterdir()
+    assert lines(third.stderr) == [f"kg: moved 1 earlier extracts file(s) to {folder}/: {target.name} (differs "
+                                   "from the new extract: corrected by hand?)"]
+    assert json.loads((folder / target.name).read_text("utf-8"))["document"]["title"] == "Corrected title"
+    assert target.read_bytes() == original
+    # later commands do not read what was moved aside
+    from kg.extracts import read_dir
+
+    assert len(read_dir(out)) == 1

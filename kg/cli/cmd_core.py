@@ -93,6 +93,13 @@ def _report_skipped(skipped: list, quiet: bool) -> None:
     typer.echo(f"kg: skipped {len(skipped)} file(s) that are not documents: {names}", err=True)
 
 
+def _report_set_aside(aside: pipeline.SetAside | None) -> None:
+    """One line on stderr, even with --quiet: earlier extracts were moved (they may hold a person's work)."""
+    note = aside.note() if aside is not None else None
+    if note:
+        typer.echo(f"kg: {note}", err=True)
+
+
 def _fail_if_some_failed(failures: list[str], done: int, out: Path) -> None:
     """Files in folders that could not be read: one line each, a last line, exit 2 (the good ones are written)."""
     if not failures:
@@ -129,12 +136,15 @@ def extract_cmd(
 ) -> None:
     """Extract actors, roles, statements, issues and stances: one reviewable JSON file per document.
 
-    Files in folders that cannot be read are listed at the end (exit 2); the others are still extracted."""
+    Files in folders that cannot be read are listed at the end (exit 2); the others are still extracted. An
+    extracts file in --out that differs from the new one (corrected by hand?) is moved to OUT/.stale/<time>/
+    first, never overwritten."""
     with progress_bar(not quiet) as bar:
         done = pipeline.extract_inputs(inputs, out, kind=_check_kind(kind), model=model,
                                        codebook=str(codebook) if codebook else None, workers=workers,
                                        max_mb=max_mb, progress=bar)
     _report_skipped(done.skipped, quiet)
+    _report_set_aside(done.set_aside)
     n_st = sum(len(e.statements) for e in done.extracts)
     typer.echo(f"{len(done.extracts)} document(s), {n_st} statement(s) -> {out}/")
     _fail_if_some_failed(done.failures, len(done.extracts), out)
@@ -156,15 +166,14 @@ def run_cmd(
     """The main job: extract, build the graph, write the stance matrix and heatmap, RDF and a summary.
 
     Everything is built from this run's documents only: extracts left in OUT/extracts by an earlier run on
-    other documents are moved to OUT/extracts/.stale/<time>/. Files in folders that cannot be read are listed
+    other documents, and those that differ from this run's (corrected by hand?), are moved to
+    OUT/extracts/.stale/<time>/, never deleted. Files in folders that cannot be read are listed
     at the end (exit 2); the run goes on without them."""
     with progress_bar(not quiet) as bar:
         result = pipeline.run(corpus, out, kind=_check_kind(kind), model=model,
                               codebook=str(codebook) if codebook else None, workers=workers, store=store,
                               max_mb=max_mb, progress=bar)
     _report_skipped(result.skipped, quiet)
-    if result.stale:
-        typer.echo(f"kg: moved {len(result.stale)} extracts file(s) of documents not in this run to "
-                   f"{result.stale_dir}/: {', '.join(p.name for p in result.stale)}", err=True)
+    _report_set_aside(result.set_aside)
     typer.echo(pipeline.summary_markdown(result))
     _fail_if_some_failed(result.failures, result.documents, out / "extracts")
