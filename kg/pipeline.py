@@ -272,6 +272,7 @@ def run(corpus: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto"
     graph = build_graph(extracts)
     progress("graph", 1, 1)
     files: dict[str, Path] = {"extracts": out / "extracts"}
+    progress("write", 0, 1)  # matrix, heatmap, GraphML, Turtle
     matrix = stance_matrix(extracts)
     files["matrix"] = write_matrix(matrix, out / "stance-matrix.csv")
     files["heatmap"] = heatmap(matrix, out / "stance-matrix.png")
@@ -281,6 +282,7 @@ def run(corpus: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto"
     from kg.stores.rdf import write_rdf
 
     files["rdf"] = write_rdf(graph, out / "graph.ttl", extracts=extracts)
+    progress("write", 1, 1)
     if store:
         from kg.stores.oxigraph_store import fill
 

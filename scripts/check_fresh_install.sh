@@ -14,7 +14,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 python3 -m venv "$tmp/venv"
-"$tmp/venv/bin/pip" install -q "$root"
+"$tmp/venv/bin/pip" install -q --no-compile "$root"  # non-editable; byte-compiling every dependency would double the time
 kg="$tmp/venv/bin/kg"
 
 cd "$tmp"  # nothing of the source tree on sys.path: the installed package only

@@ -76,5 +76,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, prog_name="kg")
     except KGError as exc:
+        for problem in getattr(exc, "problems", ()):
+            print(f"kg: error: {problem}", file=sys.stderr)
         print(f"kg: error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
