@@ -21,6 +21,10 @@ from kg.records import Extract
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
+#: The longest document text extraction takes: spaCy's ``nlp.max_length`` (its parser and NER refuse longer
+#: texts, needing about 1 GB of memory per 100,000 characters).
+MAX_CHARS = 1_000_000
+
 #: Where ``run`` moves the extracts files of documents that are not in the run (inside OUT/extracts).
 STALE_DIR = ".stale"
 
@@ -91,7 +95,17 @@ def extract_inputs(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: s
         check_out_dir(out_dir, inputs)
     read = read_inputs([Path(p) for p in inputs], kind=kind, max_bytes=max_document_bytes(max_mb),
                        progress=progress)
-    documents = read.documents
+    documents = []
+    named = {str(Path(p)) for p in inputs if not Path(p).is_dir()}
+    for d in read.documents:
+        if len(d.text) > MAX_CHARS:
+            problem = (f"{d.source}: {len(d.text):,} characters of text, more than the {MAX_CHARS:,} the spaCy "
+                       "model takes in one document; split the file")
+            if d.source in named:
+                raise InputError(problem)
+            read.failures.append(problem)
+        else:
+            documents.append(d)
     if not documents:
         where = ", ".join(str(p) for p in inputs) or "(no input)"
         if read.failures:
