@@ -193,12 +193,13 @@ def _quote_error(text: str, delimiter: str, source: str, err: csv.Error) -> Inpu
 def _swallowed_row(rows: list[tuple[int, list[str]]], header: list[str], delimiter: str,
                    source: str) -> InputError | None:
     """A quoted field that holds, on a line of its own, what looks like another row of the file (same number
-    of fields, a numeric id like the file's ids, a text): a quote that was closed too late. Only for files
+    of fields, a numeric id like the file's ids but none of them, a text): a quote that was closed too late. Only for files
     whose ids are all numbers, where a run-on row can be told from a comment that merely has commas."""
     id_col, text_col = header.index("id"), header.index("text")
     ids = [f[id_col].strip() for _, f in rows if len(f) > id_col]
     if not ids or not all(i.isdigit() for i in ids):
         return None
+    known = set(ids)  # a swallowed row's id is missing from the rows read
     for start, fields in rows:
         for j, value in enumerate(fields):
             if "\n" not in value:
@@ -210,7 +211,7 @@ def _swallowed_row(rows: list[tuple[int, list[str]]], header: list[str], delimit
                 except csv.Error:
                     continue
                 if (len(parsed) == len(header) and parsed[id_col].strip().isdigit()
-                        and parsed[text_col].strip()):
+                        and parsed[id_col].strip() not in known and parsed[text_col].strip()):
                     return InputError(
                         f"{source}: line {opened}: a quoted field opens here and runs on over line {opened + k}, "
                         f"which looks like a row of its own (id {parsed[id_col].strip()!r}); is a closing quote "

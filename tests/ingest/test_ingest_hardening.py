@@ -53,6 +53,8 @@ def test_csv_bad_quotes_are_refused_naming_the_line(body, message):
     ('a1,Ann,"Text\n2,Bob,Looks like a row,2022-01-02",2022-01-01\n',  # ids not numeric: not judged
      ["Text\n2,Bob,Looks like a row,2022-01-02"]),
     ('1,Ann,He wrote 5" of snow,2022-01-01\n', ['He wrote 5" of snow']),  # a quote inside an unquoted field
+    # a line of a comment that parses like a row, but with an id the file already has: not a swallowed row
+    ('1,Ann,"Scores:\n2,4,6,8",2022-01-01\n2,Bob,Ok,2022-01-02\n', ["Scores:\n2,4,6,8", "Ok"]),
 ])
 def test_csv_good_quotes_still_read(body, texts):
     doc = parse_csv_export(HEADER + body, doc_id="c", source="c.csv")
