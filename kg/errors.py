@@ -46,3 +46,12 @@ class ServerError(KGError):
     """The local Neo4j / SPARQL server cannot be installed, started or stopped."""
 
     exit_code = 6
+
+
+class InputErrors(InputError):
+    """Several input files cannot be read: ``problems`` holds one line per file ("FILE: problem"); the message
+    sums them up. The command line prints every problem, then the message."""
+
+    def __init__(self, message: str, problems: list[str]):
+        super().__init__(message)
+        self.problems = list(problems)

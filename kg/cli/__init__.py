@@ -29,6 +29,32 @@ serve_app = typer.Typer(help="Serve the graph over HTTP.", no_args_is_help=True)
 import_app = typer.Typer(help="Import other tools' data as extracts.", no_args_is_help=True)
 neo4j_app = typer.Typer(help="A local Neo4j Community server assembled from Maven Central.", no_args_is_help=True)
 
+
+
+def package_version() -> str:
+    """The installed package's version, from its metadata (pyproject.toml is the one source)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("kg")
+    except PackageNotFoundError:
+        return "unknown (not installed; run pip install -e .)"
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"kg {package_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version_callback, is_eager=True,
+                                 help="Print kg's version and exit."),
+) -> None:
+    """Stakeholder statement knowledge graph: who said what, in which role, about which issue, for or against."""
+
+
 app.add_typer(query_app, name="query")
 app.add_typer(load_app, name="load")
 app.add_typer(export_app, name="export")
@@ -50,5 +76,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, prog_name="kg")
     except KGError as exc:
+        for problem in getattr(exc, "problems", ()):
+            print(f"kg: error: {problem}", file=sys.stderr)
         print(f"kg: error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)

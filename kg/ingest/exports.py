@@ -109,17 +109,114 @@ def build_thread(rows: list[dict[str, Any]], *, meta: dict[str, Any], doc_id: st
                     published=published, posts=posts)
 
 
+class ExtractsFileError(InputError):
+    """A JSON file that is a kg extracts file (what ``kg extract`` writes), not a comment export. Folders
+    skip such files with a note; a file named on the command line gives this error."""
+
+
+def looks_like_extracts(data: Any) -> bool:
+    """True for the shape of an extracts file: an object with ``document``, ``actors`` and ``statements``."""
+    return (isinstance(data, dict) and isinstance(data.get("document"), dict)
+            and isinstance(data.get("statements"), list) and "actors" in data)
+
+
 def parse_json_export(text: str, *, doc_id: str, source: str) -> Document:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
         raise InputError(f"{source}: not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})") from None
+    except RecursionError:
+        raise InputError(f"{source}: the JSON is nested too deeply to read (lists or objects inside each other "
+                         "hundreds of levels deep); a comment export needs two or three levels") from None
+    except ValueError as err:  # e.g. an integer of more than 4300 digits
+        raise InputError(f"{source}: cannot read the JSON ({str(err).split(';')[0]})") from None
+    if looks_like_extracts(data):
+        raise ExtractsFileError(f"{source}: this is a kg extracts file (the output of kg extract), not a comment "
+                                "export; give its folder to kg matrix, kg network, kg export rdf or kg load")
     if isinstance(data, list):
         return build_thread(data, meta={}, doc_id=doc_id, source=source, unit="comment")
     if isinstance(data, dict) and isinstance(data.get("comments"), list):
         meta = {k: data.get(k) for k in THREAD_FIELDS}
         return build_thread(data["comments"], meta=meta, doc_id=doc_id, source=source, unit="comment")
     raise InputError(f"{source}: expected a list of comments or an object with a \"comments\" list")
+
+
+def quote_problem(text: str, delimiter: str) -> tuple[int, int, bool] | None:
+    """Where the quoting of a CSV text goes wrong, as the csv module reads it with ``strict=True``:
+    ``(line where the quoted field opened, line where the problem shows, unclosed)``, or ``None``.
+
+    The problem is a quote that never closes (``unclosed``; the second line is the last line), or a closing
+    quote followed by more text in the same field."""
+    line = 1
+    state = "start"  # start of a field | unquoted | quoted | after the closing quote
+    opened = 0
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "\n":
+            line += 1
+        if state == "start":
+            if c == '"':
+                state, opened = "quoted", line
+            elif c not in (delimiter, "\n"):
+                state = "unquoted"
+        elif state == "unquoted":
+            if c in (delimiter, "\n"):
+                state = "start"
+        elif state == "quoted":
+            if c == '"':
+                if text.startswith('"', i + 1):
+                    i += 1  # "" is a quote inside the field
+                else:
+                    state = "after"
+        elif c in (delimiter, "\n"):
+            state = "start"
+        else:
+            return opened, line, False
+        i += 1
+    return (opened, line, True) if state == "quoted" else None
+
+
+def _quote_error(text: str, delimiter: str, source: str, err: csv.Error) -> InputError:
+    problem = quote_problem(text, delimiter)
+    fix = 'close the quote, and write a quote inside a quoted field as two ("")'
+    if problem is None:
+        return InputError(f"{source}: not a readable CSV file ({err})")
+    opened, at, unclosed = problem
+    if unclosed:
+        return InputError(f"{source}: line {opened}: a quoted field opens here and never closes, so every row "
+                          f"after it would be read as part of one comment; {fix}")
+    return InputError(f"{source}: line {opened}: a quoted field opens here and its closing quote (line {at}) is "
+                      f"followed by more text in the same field; {fix}")
+
+
+def _swallowed_row(rows: list[tuple[int, list[str]]], header: list[str], delimiter: str,
+                   source: str) -> InputError | None:
+    """A quoted field that holds, on a line of its own, what looks like another row of the file (same number
+    of fields, a numeric id like the file's ids but none of them, a text): a quote that was closed too late. Only for files
+    whose ids are all numbers, where a run-on row can be told from a comment that merely has commas."""
+    id_col, text_col = header.index("id"), header.index("text")
+    ids = [f[id_col].strip() for _, f in rows if len(f) > id_col]
+    if not ids or not all(i.isdigit() for i in ids):
+        return None
+    known = set(ids)  # a swallowed row's id is missing from the rows read
+    for start, fields in rows:
+        for j, value in enumerate(fields):
+            if "\n" not in value:
+                continue
+            opened = start + sum(f.count("\n") for f in fields[:j])
+            for k, inner in enumerate(value.split("\n")[1:], start=1):
+                try:
+                    parsed = next(csv.reader([inner], delimiter=delimiter), [])
+                except csv.Error:
+                    continue
+                if (len(parsed) == len(header) and parsed[id_col].strip().isdigit()
+                        and parsed[id_col].strip() not in known and parsed[text_col].strip()):
+                    return InputError(
+                        f"{source}: line {opened}: a quoted field opens here and runs on over line {opened + k}, "
+                        f"which looks like a row of its own (id {parsed[id_col].strip()!r}); is a closing quote "
+                        'missing? Close it, and write a quote inside a quoted field as two ("")')
+    return None
 
 
 def parse_csv_export(text: str, *, doc_id: str, source: str) -> Document:
@@ -131,19 +228,27 @@ def parse_csv_export(text: str, *, doc_id: str, source: str) -> Document:
             delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|").delimiter
         except csv.Error:
             delimiter = ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    # strict: a stray or unterminated quote is an error instead of rows silently read as one comment
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    raw: list[tuple[int, list[str]]] = []  # (first line of the row, its fields)
+    end = 0
     try:
-        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+        for fields in reader:
+            start, end = end + 1, reader.line_num
+            if fields:  # an empty line is no row
+                raw.append((start, fields))
     except csv.Error as err:
-        raise InputError(f"{source}: not a readable CSV file ({err})") from None
+        raise _quote_error(text, delimiter, source, err) from None
+    header = [h.strip().lower() for h in raw[0][1]] if raw else []
     missing = [k for k in REQUIRED if k not in header]
     if missing:
         raise InputError(f"{source}: missing required columns {', '.join(missing)} "
                          f"(found: {', '.join(header) or 'none'}; required: {', '.join(REQUIRED)})")
-    reader.fieldnames = header
-    try:
-        rows = [{k: v for k, v in row.items() if k is not None} for row in reader]
-    except csv.Error as err:
-        raise InputError(f"{source}: not a readable CSV file ({err})") from None
+    body = raw[1:]
+    swallowed = _swallowed_row(body, header, delimiter, source)
+    if swallowed is not None:
+        raise swallowed
+    # like csv.DictReader: extra fields dropped, missing ones None
+    rows = [{h: (fields[i] if i < len(fields) else None) for i, h in enumerate(header)} for _, fields in body]
     meta = {k: next((r[k] for r in rows if (r.get(k) or "").strip()), None) for k in THREAD_FIELDS}
     return build_thread(rows, meta=meta, doc_id=doc_id, source=source, unit="row")

@@ -8,10 +8,12 @@ kept as they are.
 
 from __future__ import annotations
 
+import os
+import stat
 import unicodedata
 from pathlib import Path
 
-from kg.errors import InputError
+from kg.errors import ConfigError, InputError
 
 
 def normalise(text: str) -> str:
@@ -42,18 +44,64 @@ def decode(data: bytes, where: str) -> str:
     return text
 
 
-def read_text(path: Path | str) -> str:
-    """The file's text, checked and normalised."""
-    path = Path(path)
+#: The largest file read as one document, in bytes, unless ``KG_MAX_DOCUMENT_MB`` or ``max_bytes`` says
+#: otherwise: a bigger file is refused rather than read for minutes (or forever, from a device).
+DEFAULT_MAX_MB = 50
+
+
+def max_document_bytes(max_mb: float | None = None) -> int:
+    """The size limit in bytes: ``max_mb`` if given, else ``$KG_MAX_DOCUMENT_MB``, else ``DEFAULT_MAX_MB``."""
+    if max_mb is None:
+        raw = os.environ.get("KG_MAX_DOCUMENT_MB", "").strip()
+        if raw:
+            try:
+                max_mb = float(raw)
+            except ValueError:
+                raise ConfigError(f"KG_MAX_DOCUMENT_MB={raw!r}: not a number of megabytes") from None
+        else:
+            max_mb = DEFAULT_MAX_MB
+    if not max_mb > 0:
+        raise ConfigError(f"document size limit {max_mb:g} MB: must be more than 0")
+    return int(max_mb * 1_000_000)
+
+
+def check_regular_file(path: Path) -> None:
+    """``InputError`` unless ``path`` is an ordinary file: a pipe or a device would block or never end,
+    and is checked with ``stat`` before anything opens it."""
     try:
-        data = path.read_bytes()
+        mode = path.stat().st_mode
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not a file") from None
     except OSError as err:
         raise InputError(f"{path}: cannot be read ({err.strerror})") from None
-    return normalise(decode(data, str(path)))
+    if stat.S_ISDIR(mode):
+        raise InputError(f"{path}: is a folder, not a file")
+    if not stat.S_ISREG(mode):
+        what = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or
+                stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+        raise InputError(f"{path}: {what}, not an ordinary file; kg reads documents from ordinary files only")
+
+
+def read_bytes(path: Path | str, max_bytes: int | None = None) -> bytes:
+    """The bytes of an ordinary file of at most ``max_bytes`` (default ``max_document_bytes()``)."""
+    path = Path(path)
+    limit = max_document_bytes() if max_bytes is None else max_bytes
+    check_regular_file(path)
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as err:
+        raise InputError(f"{path}: cannot be read ({err.strerror})") from None
+    if len(data) > limit:
+        raise InputError(f"{path}: larger than the {limit / 1_000_000:g} MB limit for one document; split it, "
+                         "or raise the limit with --max-mb or KG_MAX_DOCUMENT_MB")
+    return data
+
+
+def read_text(path: Path | str, max_bytes: int | None = None) -> str:
+    """The file's text, checked and normalised (an ordinary file of at most ``max_bytes``)."""
+    path = Path(path)
+    return normalise(decode(read_bytes(path, max_bytes), str(path)))
 
 
 def line_spans(text: str) -> list[tuple[int, int]]:

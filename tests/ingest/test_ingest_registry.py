@@ -78,7 +78,7 @@ def test_read_documents_expands_folders(tmp_path):
     (tmp_path / "b.txt").write_text("B title\n\nBody b.", "utf-8")
     (tmp_path / "sub" / "a.md").write_text("A title\n\nBody a.", "utf-8")
     (tmp_path / "sub" / "c.csv").write_text("id,text\n1,Hi\n", "utf-8")
-    (tmp_path / "ignored.pdf").write_bytes(b"%PDF\x00")
+    (tmp_path / "ignored.png").write_bytes(b"\x89PNG\r\n\x1a\n")  # PDFs are read since issue 15; images are not
     (tmp_path / ".hidden" / "x.txt").write_text("hidden", "utf-8")
     ids = [d.id for d in read_documents([tmp_path])]
     assert ids == ["b", "a", "c"]  # sorted paths: b.txt < sub/a.md < sub/c.csv
@@ -108,7 +108,7 @@ def test_read_documents_corpus():
 def test_registry():
     assert set(READERS) == {("article", "text"), ("article", "html"), ("thread", "text"), ("thread", "html"),
                             ("thread", "json"), ("thread", "csv")}
-    assert set(EXTENSIONS) == {".txt", ".md", ".html", ".htm", ".json", ".csv"}
+    assert set(EXTENSIONS) == {".txt", ".md", ".html", ".htm", ".json", ".csv", ".pdf"}  # a PDF becomes text
 
 
 def test_html_thread_page(tmp_path):
