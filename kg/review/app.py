@@ -263,6 +263,9 @@ def create_app(extracts_dir: Path | str, token: str, *, corpus_dir: Path | str |
         path = ws.source(request.path_params["doc_id"])
         return FileResponse(path, media_type="text/plain; charset=utf-8")
 
+    async def favicon(request: Request) -> Response:
+        return Response(status_code=204)
+
     async def nowhere(request: Request) -> Response:
         raise _Refused(404, f"no such page: {request.url.path}")
 
@@ -273,6 +276,7 @@ def create_app(extracts_dir: Path | str, token: str, *, corpus_dir: Path | str |
         Route("/api/documents/{doc_id}", guarded(document), methods=["GET"]),
         Route("/api/documents/{doc_id}/edit", guarded(edit), methods=["POST"]),
         Route("/api/documents/{doc_id}/source", guarded(source), methods=["GET"]),
+        Route("/favicon.ico", guarded(favicon), methods=["GET"]),
         Route("/{rest:path}", guarded(nowhere), methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
     ]
     app = Starlette(routes=routes)
