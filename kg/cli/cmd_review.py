@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import secrets
+import signal
 import socket
 import sys
+import threading
 from pathlib import Path
 from typing import Optional
 
@@ -33,6 +36,33 @@ def bind(port: int) -> socket.socket:
         raise ServerError(f"cannot listen on {HOST}:{port}: {exc.strerror or exc}") from None
     sock.listen(64)
     return sock
+
+
+def _make_server(config):  # type: ignore[no-untyped-def]
+    """uvicorn's server, stopped by Ctrl-C or SIGTERM with a normal exit: uvicorn itself raises the signal again
+    once it has shut down, so the process would die of it and could not say it stopped."""
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self):  # type: ignore[no-untyped-def]
+            if threading.current_thread() is not threading.main_thread():
+                yield
+                return
+
+            def stop(signum, frame):  # type: ignore[no-untyped-def]
+                if self.should_exit and signum == signal.SIGINT:
+                    self.force_exit = True  # a second Ctrl-C: do not wait for open connections
+                self.should_exit = True
+
+            old = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+            try:
+                yield
+            finally:
+                for sig, handler in old.items():
+                    signal.signal(sig, handler)
+
+    return Server(config)
 
 
 def _known_issues(codebook: Optional[Path]) -> dict[str, str]:
@@ -77,12 +107,12 @@ def review_cmd(
 
     # no access log: the first request's URL carries the token
     config = uvicorn.Config(application, log_level="warning", access_log=False, lifespan="off")
-    server = uvicorn.Server(config)
+    server = _make_server(config)
     typer.echo(f"kg review: {extracts_dir} on http://{HOST}:{actual}/", err=True)
     typer.echo(f"    open http://{HOST}:{actual}/?token={token}")
     typer.echo("    (Ctrl-C stops it)", err=True)
     try:
-        server.run(sockets=[sock])  # uvicorn stops cleanly on SIGINT and SIGTERM
+        server.run(sockets=[sock])  # until Ctrl-C or SIGTERM (_make_server)
     finally:
         sock.close()
         log.removeHandler(handler)
