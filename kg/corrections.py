@@ -133,7 +133,7 @@ def merge(base: dict[str, Any], current: dict[str, Any], machine: dict[str, Any]
     for key in ("title", "published", "reviewed"):
         if current["document"].get(key) != base["document"].get(key):
             merged["document"][key] = current["document"].get(key)
-            report.kept_fields += 1
+            report.kept_fields += key != "reviewed"  # a review mark is kept, not counted as a correction
     if merged["document"].get("reviewed") is None:
         merged["document"].pop("reviewed", None)
 
@@ -202,7 +202,7 @@ def merge(base: dict[str, Any], current: dict[str, Any], machine: dict[str, Any]
         if sid not in m_st:
             merged["statements"].append(st)
             m_st[sid] = st
-        report.kept_fields += len(changed)
+        report.kept_fields += len([k for k in changed if k not in _NOT_MARKED])
 
     # actors a person deleted stay deleted unless a statement still names them
     speakers = {s["speaker"] for s in merged["statements"]}

@@ -195,9 +195,10 @@ def test_review_in_the_browser(workspace, tmp_path, paths):
             assert page.evaluate("document.getElementById('doc-progress').textContent") == stale
 
             if os.environ.get("KG_SAVE_SCREENSHOT"):
-                page.locator(f'#text .st[data-sid="{x["id"]}"]').first.click()
-                page.locator(f'#text .st[data-sid="{x["id"]}"]').first.scroll_into_view_if_needed()
-                page.evaluate("document.getElementById('centre').scrollTop -= 120")
+                # the exchange with the Police Federation: support and opposition side by side
+                labels = page.locator("#text .who", has_text="Ken Marsh")
+                labels.nth(min(1, labels.count() - 1)).click()
+                page.locator("#text .st.sel").first.evaluate("e => e.scrollIntoView({block: 'center'})")
                 page.wait_for_timeout(300)
                 DOCS_IMG.parent.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(DOCS_IMG))

@@ -161,3 +161,4 @@ def test_workspace_edits_survive_the_merge_with_their_marks():
     assert st(merged, "st-b")["corrected"] == {"stance": mark("neutral")}
     assert st(merged, "st-a")["reviewed"] == {"by": BY, "at": AT} and "corrected" not in st(merged, "st-a")
     assert merged["document"]["reviewed"] == {"by": BY, "at": AT}
+    assert report.kept_fields == 1  # the stance; review marks are kept, not counted as corrections

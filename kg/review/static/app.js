@@ -217,6 +217,7 @@ function renderSelectionBox() {
 function renderActorsBox() {
   actorOptions($("m-drop"), $("m-drop").value, false);
   actorOptions($("m-keep"), $("m-keep").value, false);
+  if ($("m-keep").value === $("m-drop").value && $("m-keep").options.length > 1) $("m-keep").selectedIndex = 1;
 }
 
 function renderHeader() {
@@ -302,8 +303,10 @@ async function refreshList() {
   const r = await api("/api/documents");
   if (!r.ok) { banner(r.body.error, "err"); return; }
   S.docs = r.body.documents;
-  $("folder-info").textContent = "Extracts: " + r.body.folder + (r.body.corpus ? " · corpus: " + r.body.corpus : "") +
-    " · saving as " + r.body.coder;
+  const base = (p) => p.split(/[\\/]/).filter(Boolean).pop();
+  $("folder-info").textContent = "Extracts: " + base(r.body.folder) +
+    (r.body.corpus ? " · corpus: " + base(r.body.corpus) : "") + " · saving as " + r.body.coder;
+  $("folder-info").title = r.body.folder + (r.body.corpus ? "\n" + r.body.corpus : "");
   renderList();
 }
 
