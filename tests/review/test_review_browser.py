@@ -158,6 +158,28 @@ def test_review_in_the_browser(workspace, tmp_path, paths):
             _edit_and_wait(page, lambda: page.keyboard.press("x"))
             assert page.locator(f'#text .st[data-sid="{z["id"]}"]').count() == 0
 
+            # an edit that would break the contract (a statement over one already there): said, nothing written
+            on_disk = (folder / f"{ARTICLE_ID}.json").read_bytes()
+            page.evaluate(
+                """(sid) => {
+                    const el = document.querySelector(`#text .st[data-sid="${sid}"]`);
+                    const r = document.createRange();
+                    r.selectNodeContents(el);
+                    getSelection().removeAllRanges(); getSelection().addRange(r);
+                }""", x["id"])
+            page.wait_for_selector("#selection-box:not([hidden])")
+            page.keyboard.press("a")
+            page.wait_for_selector("#banner.err:not([hidden])")
+            assert "already statement" in page.locator("#banner-text").inner_text()
+            assert page.locator("#status").inner_text() == "Not saved"
+            assert (folder / f"{ARTICLE_ID}.json").read_bytes() == on_disk
+            page.keyboard.press("Escape")
+
+            # the source link opens the corpus file
+            src = page.locator("#source-link")
+            assert src.is_visible()
+            assert page.request.get(src.evaluate("a => a.href")).text().startswith(text.split()[0])
+
             # everything is on disk, valid, with the person's marks
             saved = _by_id(_load(folder))
             assert saved[x["id"]]["stance"] == "oppose"

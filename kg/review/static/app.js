@@ -225,6 +225,8 @@ function renderHeader() {
   $("doc-title").textContent = d.title || d.id;
   const n = S.data.statements.length, r = S.data.statements.filter((s) => s.reviewed).length;
   $("doc-progress").textContent = r + " / " + n + " statements reviewed";
+  $("source-link").hidden = !S.hasCorpus;
+  $("source-link").href = "/api/documents/" + encodeURIComponent(S.current) + "/source";
   $("mark-doc").textContent = d.reviewed ? "Document reviewed ✓ (undo)" : "Mark document reviewed";
 }
 
@@ -307,6 +309,7 @@ async function refreshList() {
   $("folder-info").textContent = "Extracts: " + base(r.body.folder) +
     (r.body.corpus ? " · corpus: " + base(r.body.corpus) : "") + " · saving as " + r.body.coder;
   $("folder-info").title = r.body.folder + (r.body.corpus ? "\n" + r.body.corpus : "");
+  S.hasCorpus = !!r.body.corpus;
   renderList();
 }
 
