@@ -325,7 +325,7 @@ async function openDoc(id) {
   hideBanner();
   renderAll();
   renderList();
-  status("Opened " + (S.data.document.title || id), "ok");
+  status("Opened", "ok");
 }
 
 // ------------------------------------------------------------------------------------------------- edits
