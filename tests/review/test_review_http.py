@@ -216,6 +216,13 @@ def test_write_to_a_path_outside_refused(client, folder):
     assert (folder.parent / "secret.json").read_text() == '{"secret": 1}'
 
 
+def test_a_link_out_of_the_folder_is_not_a_document(client, folder):
+    (folder / "evil.json").symlink_to(folder.parent / "secret.json")
+    assert client.get("/api/documents/evil", headers={"X-KG-Token": TOKEN}).status_code == 404
+    ids = {d["id"] for d in client.get("/api/documents", headers={"X-KG-Token": TOKEN}).json()["documents"]}
+    assert ids == {"doc", "other"}
+
+
 def test_source_from_the_corpus_listing(client):
     r = client.get("/api/documents/doc/source", headers={"X-KG-Token": TOKEN})
     assert r.status_code == 200 and r.text == "the source"

@@ -502,7 +502,8 @@ function wire() {
   }
   document.addEventListener("keydown", (e) => {
     const tag = (e.target.tagName || "").toLowerCase();
-    if (tag === "input" || tag === "select" || tag === "textarea" || e.ctrlKey || e.metaKey || e.altKey) return;
+    const typing = tag === "select" || tag === "textarea" || (tag === "input" && e.target.type !== "checkbox");
+    if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
     const k = e.key;
     const keys = {
       j: () => step(1), k: () => step(-1), s: () => setStance("support"), o: () => setStance("oppose"),
