@@ -92,9 +92,15 @@ class Workspace:
             raise _Refused(404, f"no document {doc_id!r} in {self.extracts_dir}")
         return found
 
-    def load(self, doc_id: str) -> tuple[dict[str, Any], str]:
+    def _read(self, doc_id: str) -> tuple[Path, bytes]:
         path = self.path(doc_id)
-        raw = path.read_bytes()
+        try:
+            return path, path.read_bytes()
+        except OSError as exc:  # gone or unreadable since the listing
+            raise _Refused(404, f"{path}: cannot be read ({exc.strerror or exc}); reload the list")
+
+    def load(self, doc_id: str) -> tuple[dict[str, Any], str]:
+        path, raw = self._read(doc_id)
         return self._parse(path, raw), version_of(raw)
 
     @staticmethod
@@ -113,8 +119,7 @@ class Workspace:
 
     def save(self, doc_id: str, version: str, op: str, args: dict[str, Any]) -> tuple[dict[str, Any], str, Any]:
         """Apply one edit to the document if its file is still at ``version``; write it atomically."""
-        path = self.path(doc_id)
-        raw = path.read_bytes()
+        path, raw = self._read(doc_id)
         if version != version_of(raw):
             raise _Refused(409, f"{path.name} changed on disk since this page loaded it (another tab, an editor "
                                 f"or kg extract); nothing was saved: reload the document and make the edit again")
@@ -128,7 +133,10 @@ class Workspace:
             raise _Refused(400, f"{doc_id}: {op}: {exc}; nothing was saved")
         except (KeyError, TypeError, ValueError) as exc:
             raise _Refused(400, f"{doc_id}: {op}: bad arguments ({exc}); nothing was saved")
-        extracts_io.atomic_write_text(path, canonical)
+        try:
+            extracts_io.atomic_write_text(path, canonical)
+        except OSError as exc:
+            raise _Refused(500, f"{path}: cannot be written ({exc.strerror or exc}); nothing was saved")
         created = edits.new_actor_id(data, args["name"], args["type"]) if op == "create_actor" else None
         return json.loads(canonical), version_of(canonical.encode("utf-8")), created
 

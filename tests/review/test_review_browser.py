@@ -224,6 +224,37 @@ def test_review_in_the_browser(workspace, tmp_path, paths):
                 page.wait_for_timeout(300)
                 DOCS_IMG.parent.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(DOCS_IMG))
+            # the document reviewed (Shift+R): every statement with it; the filter leaves the other document
+            _edit_and_wait(page, lambda: page.keyboard.press("Shift+R"))
+            done = _load(folder)
+            assert done["document"]["reviewed"]["by"] == CODER
+            assert all(s["reviewed"]["by"] == CODER for s in done["statements"])
+            n = len(done["statements"])
+            assert page.locator("#doc-progress").inner_text() == f"{n} / {n} statements reviewed"
+            page.check("#f-unreviewed")
+            assert page.locator("#doc-list li").count() == 1
+            # and the printed address now opens the first document not yet reviewed: the thread
+            other = browser.new_page(viewport={"width": 1280, "height": 800})
+            other.on("pageerror", lambda e: errors.append(str(e)))
+            other.goto(url)
+            other.wait_for_selector("#text .st")
+            assert "doc=talk-london-mayor-and-policing-2016" in other.url
+
+            # merge two actors of the thread
+            thread = json.loads((folder / "talk-london-mayor-and-policing-2016.json").read_text("utf-8"))
+            anon = [a for a in thread["actors"] if a["type"] == "anonymous"]
+            drop, keep = anon[0], anon[1]
+            other.select_option("#m-drop", drop["id"])
+            other.select_option("#m-keep", keep["id"])
+            other.click("#m-go")
+            other.wait_for_selector("#status.ok:text-matches('^Saved')", timeout=20_000)
+            merged = json.loads((folder / "talk-london-mayor-and-policing-2016.json").read_text("utf-8"))
+            assert drop["id"] not in {a["id"] for a in merged["actors"]}
+            kept = next(a for a in merged["actors"] if a["id"] == keep["id"])
+            assert drop["name"] in kept["aliases"]
+            moved = [s for s in merged["statements"] if s["speaker"] == keep["id"]
+                     and s.get("corrected", {}).get("speaker", {}).get("machine") == drop["id"]]
+            assert len(moved) == sum(1 for s in thread["statements"] if s["speaker"] == drop["id"]) > 0
             assert errors == []
         finally:
             browser.close()
