@@ -184,6 +184,10 @@ def set_span(data: Data, statement_id: str, start: int, end: int, *, by: str, at
     out = _copy(data)
     piece = _check_span(out, start, end)
     st = _statement(out, statement_id)
+    for other in out["statements"]:
+        if other is not st and (other["start"], other["end"]) == (start, end):
+            raise ExtractsError(f"span {start}-{end} is already statement {other['id']!r}; delete one of the two "
+                                f"instead")
     for field, value in (("start", start), ("end", end), ("text", piece)):
         _set(st, field, value, by=by, at=at)
     _reviewed(st, by=by, at=at)

@@ -120,6 +120,8 @@ NEGATIVE = [
     ("span past the end", lambda d: ke.set_span(d, "st-a", 5, len(TEXT) + 1, by=BY, at=AT), "outside"),
     ("span of white space", lambda d: ke.set_span(d, "st-a", 7, 8, by=BY, at=AT), "only white space"),
     ("span with white space at an edge", lambda d: ke.set_span(d, "st-a", 7, 12, by=BY, at=AT), "white space"),
+    ("span onto another statement", lambda d: ke.set_span(d, "st-a", *_span("little"), by=BY, at=AT),
+     "already statement 'st-c'"),
     ("span not numbers", lambda d: ke.set_span(d, "st-a", "1", 5, by=BY, at=AT), "whole numbers"),
     ("add over an existing statement", lambda d: ke.add_statement(d, *_span("little"), "cat-poe", by=BY, at=AT),
      "already statement"),
