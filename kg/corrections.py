@@ -40,6 +40,8 @@ REPLACED_DIR = "replaced"  # files overwritten without a base to merge with
 
 # Statement fields a person may correct; the rest (evidence, cue...) follow the machine unless changed too.
 _WHOLE_STATEMENT = "statement"  # the key in ``corrected`` for a statement a person added
+# Statement keys a person's file carries that are not corrections of the machine's values: kept, never marked.
+_NOT_MARKED = ("corrected", "reviewed")
 
 
 @dataclass
@@ -126,11 +128,14 @@ def merge(base: dict[str, Any], current: dict[str, Any], machine: dict[str, Any]
     merged = json.loads(json.dumps(machine))  # a deep copy
     text = merged["document"].get("text", "")
 
-    # document fields a person may correct (not the text, its hash or the posts, which come from the source)
-    for key in ("title", "published"):
+    # document fields a person may correct (not the text, its hash or the posts, which come from the source),
+    # and the review workspace's mark that the document was reviewed
+    for key in ("title", "published", "reviewed"):
         if current["document"].get(key) != base["document"].get(key):
             merged["document"][key] = current["document"].get(key)
-            report.kept_fields += 1
+            report.kept_fields += key != "reviewed"  # a review mark is kept, not counted as a correction
+    if merged["document"].get("reviewed") is None:
+        merged["document"].pop("reviewed", None)
 
     # actors: changed fields, additions, deletions
     b_act, c_act = _by_id(base.get("actors", [])), _by_id(current.get("actors", []))
@@ -179,13 +184,16 @@ def merge(base: dict[str, Any], current: dict[str, Any], machine: dict[str, Any]
             continue  # untouched by a person: the machine's new version (or its absence) stands
         marks = dict(cs.get("corrected") or {})
         for k in changed:
+            if k in _NOT_MARKED:
+                continue
             marks.setdefault(k, {"by": by, "at": at, "machine": bs.get(k)})
         if sid in m_st:
             st = m_st[sid]
             st.update(changed)
         else:  # the machine no longer finds it, but a person cared about it: keep theirs
             st = dict(cs)
-        st["corrected"] = marks
+        if marks:
+            st["corrected"] = marks
         if not _span_holds(st, text):
             aside.append({"statement": cs, "why": "its span no longer reproduces its text in the document"})
             if sid in m_st:
@@ -194,7 +202,7 @@ def merge(base: dict[str, Any], current: dict[str, Any], machine: dict[str, Any]
         if sid not in m_st:
             merged["statements"].append(st)
             m_st[sid] = st
-        report.kept_fields += len(changed)
+        report.kept_fields += len([k for k in changed if k not in _NOT_MARKED])
 
     # actors a person deleted stay deleted unless a statement still names them
     speakers = {s["speaker"] for s in merged["statements"]}

@@ -49,6 +49,8 @@ class Document:
     title: str | None = None
     published: str | None = None
     posts: list[Post] = field(default_factory=list)
+    # a person marked the whole document reviewed: {"by": who, "at": ISO time}; None: not (yet)
+    reviewed: dict[str, Any] | None = None
 
     @property
     def text_sha256(self) -> str:
@@ -147,6 +149,8 @@ class Statement:
     # fields a person decided: {field: {"by": who, "at": ISO time, "machine": the machine's value}};
     # "statement" for a statement a person added. Empty: every field is the machine run's (``Extract.run``).
     corrected: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # a person checked this statement (``kg review``): {"by": who, "at": ISO time}; None: not (yet)
+    reviewed: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = {
@@ -169,6 +173,8 @@ class Statement:
         }
         if self.corrected:
             d["corrected"] = {k: dict(v) for k, v in sorted(self.corrected.items())}
+        if self.reviewed:
+            d["reviewed"] = dict(self.reviewed)
         return d
 
     @classmethod
@@ -182,6 +188,7 @@ class Statement:
             evidence=[Evidence.from_dict(e) for e in d.get("evidence", [])],
             reply_relation=d.get("reply_relation"),
             corrected={k: dict(v) for k, v in (d.get("corrected") or {}).items()},
+            reviewed=dict(d["reviewed"]) if d.get("reviewed") else None,
         )
 
 
@@ -203,7 +210,7 @@ class Extract:
 
     def to_dict(self) -> dict[str, Any]:
         doc = self.document
-        return {
+        out = {
             "document": {
                 "id": doc.id,
                 "source": doc.source,
@@ -226,6 +233,9 @@ class Extract:
             "issues": [i.to_dict() for i in self.issues],
             "statements": [s.to_dict() for s in self.statements],
         }
+        if doc.reviewed:
+            out["document"]["reviewed"] = dict(doc.reviewed)
+        return out
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Extract:
@@ -237,7 +247,8 @@ class Extract:
             for p in dd.get("posts", [])
         ]
         document = Document(id=dd["id"], source=dd["source"], kind=dd["kind"], text=dd.get("text", ""),
-                            title=dd.get("title"), published=dd.get("published"), posts=posts)
+                            title=dd.get("title"), published=dd.get("published"), posts=posts,
+                            reviewed=dict(dd["reviewed"]) if dd.get("reviewed") else None)
         return cls(
             document=document,
             actors=[Actor.from_dict(a) for a in d.get("actors", [])],

@@ -68,6 +68,7 @@ from kg.cli import cmd_neo4j  # noqa: E402,F401
 from kg.cli import cmd_rdf  # noqa: E402,F401
 from kg.cli import cmd_analysis  # noqa: E402,F401
 from kg.cli import cmd_eval  # noqa: E402,F401
+from kg.cli import cmd_review  # noqa: E402,F401
 
 
 def main(argv: list[str] | None = None) -> None:
