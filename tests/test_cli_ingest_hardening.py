@@ -112,7 +112,7 @@ def test_bad_file_in_a_folder_the_rest_is_extracted_exit_2(tmp_path):
     out = tmp_path / "out"
     result = invoke("extract", corpus, "--out", out)
     assert result.exit_code == 2, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["a.json", "d.json"]
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["a.json", "d.json"]
     errors = [line for line in lines(result.stderr) if line.startswith("kg: error: ")]
     assert errors == [
         f"kg: error: {corpus / 'b.txt'}: the file is binary (it contains NUL bytes), not text",
@@ -139,7 +139,7 @@ def test_text_too_long_for_the_model_is_one_line(tmp_path):
     folder = invoke("extract", corpus, "--out", tmp_path / "y")
     assert folder.exit_code == 2 and "Traceback" not in folder.output
     assert f"kg: error: {long}: 1,035,012 characters of text" in folder.stderr
-    assert [p.name for p in (tmp_path / "y").iterdir()] == ["a.json"]
+    assert [p.name for p in (tmp_path / "y").iterdir() if not p.name.startswith(".")] == ["a.json"]
 
 
 def test_duplicate_ids_still_refuse_before_writing(tmp_path):
@@ -180,7 +180,7 @@ def test_skipped_files_are_listed_in_one_line(tmp_path):
     notes = [line for line in lines(result.stderr) if line.startswith("kg: skipped")]
     assert notes == [f"kg: skipped 2 file(s) that are not documents: {corpus / 'README.md'} (describes the folder "
                      f"(README, LICENSE...)); {corpus / 'chart.png'} (not a document format (.png))"]
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.json"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith(".")) == ["a.json"]
     quiet = invoke("extract", corpus, "--out", tmp_path / "out2", "--quiet")
     assert quiet.exit_code == 0 and quiet.stderr.strip() == ""
 
@@ -196,7 +196,7 @@ def test_extracts_in_the_corpus_are_skipped_not_read(tmp_path):
     result = invoke("extract", texts, "--out", tmp_path / "y")
     assert result.exit_code == 0, result.output
     assert f"{texts / 'a-extract.json'} (a kg extracts file, not a document)" in result.stderr
-    assert sorted(p.name for p in (tmp_path / "y").iterdir()) == ["a.json"]
+    assert sorted(p.name for p in (tmp_path / "y").iterdir() if not p.name.startswith(".")) == ["a.json"]
     named = invoke("extract", texts / "a-extract.json", "--out", tmp_path / "z")
     assert named.exit_code == 2 and "this is a kg extracts file" in named.output
 
