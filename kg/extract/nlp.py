@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from spacy.language import Language
@@ -27,13 +28,52 @@ def text_of(doc: Doc) -> str:
     return text
 
 
+class Entities:
+    """A document's named entities, read once (``doc.ents`` builds every span anew at each access), with
+    look-ups by token position that keep the document's order."""
+
+    def __init__(self, doc: Doc):
+        self.all = tuple(doc.ents)
+        self._starts = [e.start for e in self.all]
+        self._texts: dict[frozenset[str], set[str]] = {}
+
+    def starting_in(self, first: int, last: int) -> tuple:
+        """The entities whose first token is in [first, last]."""
+        return self.all[bisect_left(self._starts, first):bisect_right(self._starts, last)]
+
+    def containing(self, i: int) -> tuple:
+        """The entity (none or one: entities do not overlap) that covers token ``i``."""
+        k = bisect_right(self._starts, i) - 1
+        return (self.all[k],) if k >= 0 and self.all[k].end > i else ()
+
+    def texts(self, labels: frozenset[str]) -> set[str]:
+        """The texts of the entities with one of ``labels``."""
+        found = self._texts.get(labels)
+        if found is None:
+            found = self._texts[labels] = {e.text for e in self.all if e.label_ in labels}
+        return found
+
+
+def entities(doc: Doc) -> Entities:
+    """The document's :class:`Entities`, made once per document."""
+    ents = doc.user_data.get("kg_ents")
+    if ents is None:
+        ents = doc.user_data["kg_ents"] = Entities(doc)
+    return ents
+
+
 def mark_paragraphs(doc: Doc) -> Doc:
-    """A sentence never crosses a line break: the token after a newline starts a sentence."""
-    for i, tok in enumerate(doc[:-1]):
-        if "\n" in tok.text_with_ws:
-            doc[i + 1].is_sent_start = True
-        elif i + 1 < len(doc) and not doc[i + 1].is_sent_start:
-            doc[i + 1].is_sent_start = None if doc[i + 1].is_sent_start is None else False
+    """A sentence never crosses a line break: the token after a newline starts a sentence.
+
+    The marks are written in one ``Doc.from_array`` call: setting ``Token.is_sent_start`` token by token makes
+    spaCy scan the whole document each time, which made this step quadratic in the document's length."""
+    from spacy.attrs import SENT_START
+
+    starts = [tok.i + 1 for tok in doc[:-1] if "\n" in tok.text_with_ws]
+    if starts:
+        column = doc.to_array([SENT_START])
+        column[starts] = 1
+        doc.from_array([SENT_START], column.reshape(-1, 1))
     return doc
 
 
