@@ -1,4 +1,7 @@
-"""Loading the spaCy pipeline. The model name is an option: ``--model``, else ``$KG_MODEL``, else the default."""
+"""Loading the spaCy pipeline and parsing texts with it.
+
+The model name is an option: ``--model``, else ``$KG_MODEL``, else the default. ``parse`` turns texts into one
+``Doc`` each, a long text in pieces (:data:`CHUNK_CHARS`) joined back into one ``Doc`` of the whole text."""
 
 from __future__ import annotations
 
@@ -6,7 +9,6 @@ import os
 import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
-from itertools import groupby
 from typing import Iterator, Sequence
 
 from spacy.language import Language
@@ -111,16 +113,25 @@ def chunk_spans(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, int]]:
 
 def parse(nlp: Language, texts: Sequence[str], *, batch_size: int = 8, n_process: int = 1,
           limit: int = CHUNK_CHARS) -> Iterator[Doc]:
-    """One ``Doc`` per text, in order (``nlp.pipe``). A text over ``limit`` characters (or over the model's
-    ``max_length``) is parsed in pieces from :func:`chunk_spans`, joined by ``Doc.from_docs``: the joined
-    ``Doc``'s text is the text itself, so every token offset is an offset in the whole text."""
+    """One ``Doc`` per text, in order, from ``nlp.pipe``. A text over ``limit`` characters (or over the model's
+    ``max_length``) is parsed one piece from :func:`chunk_spans` at a time (spaCy's working memory is that of
+    one piece, not of the whole text, nor of a batch of pieces) in this process, and the pieces are joined by
+    ``Doc.from_docs``: the joined ``Doc``'s text is the text itself, so every token offset is an offset in the
+    whole text. The texts between long ones go through ``nlp.pipe`` together, as they would without them."""
     limit = min(limit, nlp.max_length)
-    pieces = [(n, s, e) for n, text in enumerate(texts) for s, e in chunk_spans(text, limit)]
-    docs = nlp.pipe((texts[n] if (s, e) == (0, len(texts[n])) else texts[n][s:e] for n, s, e in pieces),
-                    batch_size=batch_size, n_process=n_process)
-    for _, group in groupby(zip(pieces, docs), key=lambda pair: pair[0][0]):
-        parts = [doc for _, doc in group]
-        yield parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
+    run: list[str] = []
+    for text in texts:
+        spans = chunk_spans(text, limit)
+        if len(spans) == 1:
+            run.append(text)
+            continue
+        if run:
+            yield from nlp.pipe(run, batch_size=batch_size, n_process=n_process)
+            run = []
+        parts = list(nlp.pipe((text[s:e] for s, e in spans), batch_size=1))
+        yield Doc.from_docs(parts, ensure_whitespace=False)
+    if run:
+        yield from nlp.pipe(run, batch_size=batch_size, n_process=n_process)
 
 
 def mark_paragraphs(doc: Doc) -> Doc:
