@@ -8,6 +8,7 @@ a span, a surname, a role noun ("the chairman") or a pronoun at a position to an
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
@@ -133,6 +134,26 @@ class Cluster:
                 self.gender = self.gender or "female"
 
 
+class _PersonNames:
+    """The first of ``persons`` (in their order) whose name, last name or an alias is a given name; ``note`` a
+    person again after its aliases grow."""
+
+    def __init__(self, persons: list[Cluster]):
+        self._rank = {id(c): n for n, c in enumerate(persons)}
+        self._named: dict[str, dict[int, Cluster]] = {}
+        for c in persons:
+            self.note(c)
+
+    def note(self, c: Cluster) -> None:
+        if id(c) in self._rank:
+            for key in (c.name, c.name.split()[-1], *c.aliases):
+                self._named.setdefault(key, {})[id(c)] = c
+
+    def __call__(self, name: str) -> Cluster | None:
+        found = self._named.get(name)
+        return min(found.values(), key=lambda c: self._rank[id(c)]) if found else None
+
+
 class ActorIndex:
     """The actors of one document and how their mentions resolve."""
 
@@ -140,7 +161,11 @@ class ActorIndex:
         self.doc = doc
         self.lex = lex or lexicons()
         self.clusters: dict[str, Cluster] = {}
+        # (mention, cluster) by mention start; ``_starts`` and ``_longest`` let look-ups bisect to the mentions
+        # near a position instead of scanning them all (per look-up, that made long documents quadratic)
         self._by_mention: list[tuple[Mention, Cluster]] = []
+        self._starts: list[int] = []
+        self._longest = 0
         self._acronyms: dict[str, str] = {}
         self._build(mentions)
 
@@ -165,31 +190,43 @@ class ActorIndex:
             c.add(m, lex)
             self._by_mention.append((m, c))
         persons = [c for c in self.clusters.values() if c.type == "person"]
+        # look-ups by a word of the name, made once (a scan of all people per mention was quadratic)
+        by_word: dict[tuple[int, str], list[Cluster]] = {}
+        for c in persons:
+            words = c.name.split()
+            by_word.setdefault((-1, words[-1]), []).append(c)
+            by_word.setdefault((0, words[0]), []).append(c)
         for m in single:
             token = m.name
-            by_last = [c for c in persons if c.name.split()[-1] == token]
-            by_first = [c for c in persons if c.name.split()[0] == token]
+            by_last = by_word.get((-1, token), [])
+            by_first = by_word.get((0, token), [])
             match = by_last if len(by_last) == 1 else by_first if len(by_first) == 1 else []
             c = match[0] if match else self._cluster(m.name, "person")
             c.add(m, lex)
             self._by_mention.append((m, c))
+        person_named = _PersonNames([c for c in self.clusters.values() if c.type == "person"])
         for m in orgs:
             name = self._acronyms.get(m.name, m.name)
-            person = self._person_named(name)
+            person = person_named(name)
             if person is not None:  # the model sometimes tags a person's name as ORG
                 person.add(m, lex)
+                person_named.note(person)
                 self._by_mention.append((m, person))
                 continue
             c = self._cluster(name, "organisation")
             c.add(m, lex)
             if m.name != name:
                 c.aliases.add(m.name)
+            if c.type == "person":
+                person_named.note(c)
             self._by_mention.append((m, c))
         for acronym, long_name in self._acronyms.items():
             if long_name.lower() in self.clusters:
                 self.clusters[long_name.lower()].aliases.add(acronym)
         self._merge_short_org_names()
         self._by_mention.sort(key=lambda mc: mc[0].start)
+        self._starts = [m.start for m, _ in self._by_mention]
+        self._longest = max((m.end - m.start for m, _ in self._by_mention), default=0)
 
     def _merge_short_org_names(self) -> None:
         """"Met" and "Metropolitan Police" are "Metropolitan Police Service" when they begin its name word by word
@@ -201,14 +238,27 @@ class ActorIndex:
             return len(short) <= len(long) and short != long and \
                 all(b.lower().startswith(a.lower()) for a, b in zip(short, long))
 
+        # the organisations by their first word, lower-cased: the names a name shortens are among those whose
+        # first word it begins, a range of this order (comparing every pair was quadratic)
+        first = sorted((c.name.split()[0].lower() if c.name.split() else "", n) for n, c in enumerate(orgs))
+        firsts = [f for f, _ in first]
+        merged: dict[int, Cluster] = {}  # id(cluster) -> the cluster it went into
         for c in sorted(orgs, key=lambda c: len(c.name)):
             if c.key not in self.clusters:
                 continue
-            longer = [o for o in orgs if o is not c and o.key in self.clusters and shortens(c.name.split(), o.name.split())]
+            words = c.name.split()
+            if words:
+                p = words[0].lower()
+                after = p[:-1] + chr(ord(p[-1]) + 1) if ord(p[-1]) < 0x10FFFF else p + "\U0010ffff"
+                near = sorted(n for _, n in first[bisect_left(firsts, p):bisect_left(firsts, after)])
+            else:
+                near = list(range(len(orgs)))
+            longer = [o for o in (orgs[n] for n in near)
+                      if o is not c and o.key in self.clusters and shortens(words, o.name.split())]
             if not longer:
                 continue
-            weight = {o.key: len(o.mentions) + sum(1 for m, k in self._by_mention if k is o and m.name in o.aliases)
-                      for o in longer}
+            # a cluster's mentions are the mentions indexed to it (the merges below keep it so)
+            weight = {o.key: len(o.mentions) + sum(1 for m in o.mentions if m.name in o.aliases) for o in longer}
             best = max(weight.values())
             top = [o for o in longer if weight[o.key] == best]
             if len(top) != 1:
@@ -216,14 +266,15 @@ class ActorIndex:
             target = top[0]
             target.aliases |= {c.name} | c.aliases
             target.mentions.extend(c.mentions)
-            self._by_mention = [(m, target if k is c else k) for m, k in self._by_mention]
+            merged[id(c)] = target
             del self.clusters[c.key]
+        if merged:
+            def final(k: Cluster) -> Cluster:
+                while id(k) in merged:
+                    k = merged[id(k)]
+                return k
 
-    def _person_named(self, name: str) -> Cluster | None:
-        for c in self.clusters.values():
-            if c.type == "person" and (c.name == name or name in c.aliases or c.name.split()[-1] == name):
-                return c
-        return None
+            self._by_mention = [(m, final(k)) for m, k in self._by_mention]
 
     def _cluster(self, name: str, type_: str) -> Cluster:
         key = name.lower()
@@ -239,14 +290,21 @@ class ActorIndex:
         if start is not None and end is not None:
             m = Mention(start, end, text_of(self.doc)[start:end], name, type_, (), is_subject)
             c.mentions.append(m)
-            self._by_mention.append((m, c))
-            self._by_mention.sort(key=lambda mc: mc[0].start)
+            k = bisect_right(self._starts, start)  # after the mentions that start there too, as a stable sort
+            self._by_mention.insert(k, (m, c))
+            self._starts.insert(k, start)
+            self._longest = max(self._longest, end - start)
         return c
+
+    def _between(self, first: int, last: int) -> list[tuple[Mention, Cluster]]:
+        """(mention, cluster) for the mentions that start in [first, last], in order."""
+        return self._by_mention[bisect_left(self._starts, first):bisect_right(self._starts, last)]
 
     # --------------------------------------------------------------------------------------- resolve
     def at(self, start: int, end: int) -> Cluster | None:
         """The actor named by a mention overlapping [start, end), preferring people."""
-        hits = [c for m, c in self._by_mention if m.start < end and start < m.end]
+        near = self._between(start - self._longest + 1, end - 1)  # a mention that overlaps starts in here
+        hits = [c for m, c in near if m.start < end and start < m.end]
         people = [c for c in hits if c.type == "person"]
         return (people or hits or [None])[0]
 
@@ -300,7 +358,7 @@ class ActorIndex:
             if last_speaker is not None and last_speaker.type == "organisation" and \
                     position - last_speaker_pos < window:
                 return last_speaker
-            for m, c in reversed([(m, c) for m, c in self._by_mention
+            for m, c in reversed([(m, c) for m, c in self._between(position - window + 1, position)
                                   if m.end <= position and position - m.start < window]):
                 if c.type == "organisation" and m.is_subject:
                     return c
@@ -313,11 +371,12 @@ class ActorIndex:
 
         if last_speaker is not None and fits(last_speaker) and position - last_speaker_pos < window:
             # only when no other compatible person was named as a subject after the last speaker's turn
-            rivals = [c for m, c in self._by_mention
+            rivals = [c for m, c in self._between(last_speaker_pos + 1, position - 1)
                       if last_speaker_pos < m.start < position and m.is_subject and fits(c) and c is not last_speaker]
             if not rivals:
                 return last_speaker
-        earlier = [(m, c) for m, c in self._by_mention if m.end <= position and position - m.start < window]
+        earlier = [(m, c) for m, c in self._between(position - window + 1, position)
+                   if m.end <= position and position - m.start < window]
         # people introduced by a full name or an honorific first; a lone word ("Stella's") may be no person
         for strict in (True, False):
             for want_subject in (True, False):

@@ -122,14 +122,15 @@ def extract_thread(document: Document, doc: Doc, codebook: Codebook, run: dict[s
 
 def extract_documents(documents: Iterable[Document], *, model: str | None = None, codebook: str | None = None,
                       batch_size: int = 8, n_process: int = 1) -> Iterator[Extract]:
-    """Parse the documents with spaCy (``nlp.pipe``) and extract each, in input order."""
+    """Parse the documents with spaCy (``nlp.pipe``; a long document in pieces joined into one ``Doc``, see
+    :func:`kg.extract.nlp.parse`) and extract each, in input order."""
     nlp = nlp_mod.load(model)
     book = load_codebook(codebook)
     run = _run_info(nlp_mod.describe(model), book)
     lex = lexicons()
     docs = list(documents)
-    texts = (d.text for d in docs)
-    for document, doc in zip(docs, nlp.pipe(texts, batch_size=batch_size, n_process=n_process)):
+    texts = [d.text for d in docs]
+    for document, doc in zip(docs, nlp_mod.parse(nlp, texts, batch_size=batch_size, n_process=n_process)):
         if document.kind == "thread":
             yield extract_thread(document, doc, book, run, lex)
         else:

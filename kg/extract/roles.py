@@ -18,9 +18,11 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extract.actors import ActorIndex, Mention, clean_name
 from kg.extract.lexicon import Lexicons, lexicons
+from kg.extract.nlp import entities
 from kg.records import Role
 
 _CUT_DEPS = {"relcl", "acl", "advcl", "punct", "appos"}
+_PLACES = frozenset({"GPE", "LOC"})
 _DETS = {"the", "a", "an", "his", "her", "their", "its", "our", "then", "former", "new"}
 
 
@@ -68,9 +70,11 @@ def _split_role(doc: Doc, tokens: list[Token], index: ActorIndex, lex: Lexicons)
     if not tokens or not any(t.lower_ in lex.role_nouns or t.lemma_.lower() in lex.role_nouns for t in tokens):
         return None
     ids = {t.i for t in tokens}
-    orgs = [e for e in doc.ents if e.label_ == "ORG" and e.start in ids]
-    known_places = {e.text for e in doc.ents if e.label_ in ("GPE", "LOC")}
-    places = [e for e in doc.ents if e.label_ in ("GPE", "NORP", "LOC") and e.start in ids]
+    ents = entities(doc)
+    inside = [e for e in ents.starting_in(min(ids), max(ids)) if e.start in ids]
+    orgs = [e for e in inside if e.label_ == "ORG"]
+    known_places = ents.texts(_PLACES)
+    places = [e for e in inside if e.label_ in ("GPE", "NORP", "LOC")]
     if not places and tokens[0].text in known_places and tokens[0].is_title:
         places = [doc[tokens[0].i:tokens[0].i + 1]]
     org_name: str | None = None
@@ -146,7 +150,7 @@ def find_roles(doc: Doc, mentions: list[Mention], index: ActorIndex,
                 objs = [c for c in child.children if c.dep_ in ("dobj", "pobj")]
                 org = None
                 if objs:
-                    ents = [e for e in doc.ents if e.label_ in ("ORG",) and e.start <= objs[0].i < e.end]
+                    ents = [e for e in entities(doc).containing(objs[0].i) if e.label_ == "ORG"]
                     org = clean_name(ents[0].text) if ents else None
                     if org:
                         cluster = index.by_name(org)

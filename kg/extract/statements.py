@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from spacy.tokens import Doc, Span, Token
 
@@ -315,7 +316,7 @@ def find_statements(doc: Doc, index: ActorIndex, lex: Lexicons | None = None,
         if _is_reporting(tok, lex) or _according(tok) is not None:
             events.append((tok.idx, "verb", tok))
     events.sort(key=lambda e: (e[0], e[1]))
-    quote_ranges = [(q.open_mark, (q.close_mark + 1) if q.close_mark is not None else q.end, q.end) for q in quotes]
+    quote_ranges = _QuoteRanges(quotes)
 
     for pos, what, obj in events:
         if what == "quote":
@@ -326,19 +327,53 @@ def find_statements(doc: Doc, index: ActorIndex, lex: Lexicons | None = None,
             found.append(f)
             att.note_speaker(f.speaker, f.end)
     # a reported clause that quotes fragments is one statement: the fragments are not statements of their own
-    indirect = [f for f in found if f.kind == "indirect"]
-    found = [f for f in found if not (f.kind == "direct" and any(
-        g.start < f.start and f.end <= g.end for g in indirect))]
+    # (a direct statement inside an indirect one that starts before it: the indirect ones by start, with the
+    # furthest end among those that start before each, so each look-up is a bisection, not a scan)
+    indirect = sorted((f.start, f.end) for f in found if f.kind == "indirect")
+    starts = [s for s, _ in indirect]
+    reach = list(accumulate((e for _, e in indirect), max))
+    found = [f for f in found if not (f.kind == "direct" and (k := bisect.bisect_left(starts, f.start)) > 0
+                                      and reach[k - 1] >= f.end)]
     found.sort(key=lambda f: (f.start, f.end))
     out: list[Found] = []
     for f in found:
-        clash = [g for g in out if g.start < f.end and f.start < g.end]
+        # ``out`` holds disjoint statements sorted by start, none starting after ``f``: those that overlap ``f``
+        # are the ones at its end that reach past f.start
+        k = len(out)
+        while k > 0 and out[k - 1].end > f.start:
+            k -= 1
+        clash = out[k:]
         if not clash:
             out.append(f)
         elif f.kind == "direct" and all(g.kind == "indirect" for g in clash):
-            out = [g for g in out if g not in clash] + [f]
-            out.sort(key=lambda g: (g.start, g.end))
+            del out[k:]
+            out.append(f)
     return out
+
+
+class _QuoteRanges:
+    """The quotes' ranges in text order: the opening mark, the end of the closing mark (or of the quote when
+    it runs to its paragraph's end) and the end of the quoted words. Quotes do not overlap, so both the opening
+    and the closing positions increase, and the look-ups bisect."""
+
+    def __init__(self, quotes: list[QuoteSpan]):
+        rows = sorted((q.open_mark, (q.close_mark + 1) if q.close_mark is not None else q.end, q.end) for q in quotes)
+        self.opens = [a for a, _, _ in rows]
+        self.closes = [b for _, b, _ in rows]
+        self.content_ends = [c for _, _, c in rows]
+
+    def run_on(self, start: int, end: int) -> int:
+        """``end``, moved to the end of the words of each quote that opens in [start, end) as it grows."""
+        k = bisect.bisect_left(self.opens, start)
+        while k < len(self.opens) and self.opens[k] < end:
+            end = max(end, self.content_ends[k])
+            k += 1
+        return end
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether a quote (marks included) overlaps [start, end)."""
+        k = bisect.bisect_left(self.opens, end)  # the quotes that open before ``end``; the last closes latest
+        return k > 0 and self.closes[k - 1] > start
 
 
 def _attribute_quote(doc: Doc, q: QuoteSpan, att: _Attributor, quoted: list[bool], lex: Lexicons) -> Found | None:
@@ -450,7 +485,7 @@ def _governs(verb: Token, span: Span) -> bool:
 
 
 def _reported(doc: Doc, verb: Token, att: _Attributor, quoted: list[bool],
-              quote_ranges: list[tuple[int, int]], lex: Lexicons) -> Found | None:
+              quote_ranges: _QuoteRanges, lex: Lexicons) -> Found | None:
     obj = _according(verb)
     if obj is not None:
         # "according to X, CLAUSE": the rest of the sentence
@@ -518,17 +553,13 @@ def _reported(doc: Doc, verb: Token, att: _Attributor, quoted: list[bool],
             tokens = _coordinated_tail(verb, tokens, quoted, lex)
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
         # a clause that quotes a fragment ("said police were “very committed” to ...") runs to the quote's end
-        for a, b, content_end in quote_ranges:
-            if start <= a < end:
-                end = max(end, content_end)
+        end = quote_ranges.run_on(start, end)
         subj = att.subject_of(verb)
         cue = lemma
         if subj is None or subj.i in {t.i for t in tokens}:
             return None
-    if obj is not None:
-        for a, b, _ in quote_ranges:
-            if a < end and start < b:
-                return None
+    if obj is not None and quote_ranges.overlaps(start, end):
+        return None
     line_start = text_of(doc).rfind("\n", 0, start) + 1
     line_end = text_of(doc).find("\n", end)
     line = text_of(doc)[line_start:line_end if line_end >= 0 else len(text_of(doc))].strip()
