@@ -26,10 +26,6 @@ Notice = Callable[[str], None]  # one line a researcher should read (corrections
 def _quiet(line: str) -> None:
     return None
 
-#: The longest document text extraction takes: spaCy's ``nlp.max_length`` (its parser and NER refuse longer
-#: texts, needing about 1 GB of memory per 100,000 characters).
-MAX_CHARS = 1_000_000
-
 #: Where ``run`` moves the extracts files of documents that are not in the run (inside OUT/extracts).
 STALE_DIR = ".stale"
 
@@ -101,17 +97,7 @@ def extract_inputs(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: s
         check_out_dir(out_dir, inputs)
     read = read_inputs([Path(p) for p in inputs], kind=kind, max_bytes=max_document_bytes(max_mb),
                        progress=progress)
-    documents = []
-    named = {str(Path(p)) for p in inputs if not Path(p).is_dir()}
-    for d in read.documents:
-        if len(d.text) > MAX_CHARS:
-            problem = (f"{d.source}: {len(d.text):,} characters of text, more than the {MAX_CHARS:,} the spaCy "
-                       "model takes in one document; split the file")
-            if d.source in named:
-                raise InputError(problem)
-            read.failures.append(problem)
-        else:
-            documents.append(d)
+    documents = list(read.documents)  # long texts are parsed in pieces (kg.extract.nlp.CHUNK_CHARS)
     if not documents:
         where = ", ".join(str(p) for p in inputs) or "(no input)"
         if read.failures:

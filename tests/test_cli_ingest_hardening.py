@@ -124,24 +124,6 @@ def test_bad_file_in_a_folder_the_rest_is_extracted_exit_2(tmp_path):
     assert "2 document(s)" in result.stdout
 
 
-def test_text_too_long_for_the_model_is_one_line(tmp_path):
-    """spaCy refuses texts over 1,000,000 characters; it used to end in a traceback (ValueError E088)."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "a.txt").write_text(ARTICLE, "utf-8")
-    long = corpus / "long.txt"
-    long.write_text("Long report\n\n" + ("The council met again. " * 45_000), "utf-8")
-    named = invoke("extract", long, "--out", tmp_path / "x")
-    assert named.exit_code == 2
-    assert lines(named.output) == [f"kg: error: {long}: 1,035,012 characters of text, more than the 1,000,000 the "
-                                   "spaCy model takes in one document; split the file"]
-    assert not (tmp_path / "x").exists()
-    folder = invoke("extract", corpus, "--out", tmp_path / "y")
-    assert folder.exit_code == 2 and "Traceback" not in folder.output
-    assert f"kg: error: {long}: 1,035,012 characters of text" in folder.stderr
-    assert [p.name for p in (tmp_path / "y").iterdir() if not p.name.startswith(".")] == ["a.json"]
-
-
 def test_duplicate_ids_still_refuse_before_writing(tmp_path):
     corpus = tmp_path / "corpus"
     (corpus / "x").mkdir(parents=True)
