@@ -112,7 +112,9 @@ def _resolve(store_dir: Path) -> Path:
 
 
 def _siblings(store_dir: Path, kind: str) -> list[Path]:
-    parent = store_dir.parent
+    """The hidden folders beside ``store_dir`` of one kind, as real paths, so that they compare equal to
+    ``_resolve`` (a relative ``--store out/store`` once made the current version look like a stale one)."""
+    parent = Path(os.path.realpath(store_dir.parent))
     if not parent.is_dir():
         return []
     prefix = f".{store_dir.name}.{kind}"

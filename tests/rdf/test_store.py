@@ -93,6 +93,24 @@ def test_fill_is_idempotent_and_replaces_contents(small_extracts: Path, tmp_path
                                           "Stance", "Statement"}
 
 
+@pytest.mark.parametrize("how", ["relative", "relative with ..", "absolute"])
+def test_fill_through_a_relative_path_keeps_the_current_version(small_extracts: Path, tmp_path: Path,
+                                                                 monkeypatch, how: str) -> None:
+    """`kg run corpus --out out` names the store `out/store`, a relative path: the version just filled must
+    stay (it was deleted as if stale, leaving a dangling link), and a second fill must replace it."""
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    store = {"relative": Path("out/store"), "relative with ..": Path("../work/out/store"),
+             "absolute": tmp_path / "work" / "out" / "store"}[how]
+    extracts = read_dir(small_extracts)
+    graph = build_graph(extracts)
+    for _ in range(2):
+        stats = oxigraph_store.fill(graph, store, extracts=extracts)
+        assert store.exists() and oxigraph_store.count_triples(store) == stats.triples > 500
+        assert oxigraph_store.run_query("node-count", store_dir=store).rows
+    assert sorted(p.name for p in (tmp_path / "work" / "out").iterdir()) == sorted(["store", store.resolve().name])
+
+
 def test_ontology_and_scheme_are_in_named_graphs(small_store: Path) -> None:
     store = oxigraph_store.open_read_only(small_store)
     q = "ASK { GRAPH <https://w3id.org/kg/ontology> { kg:Statement a owl:Class } }"
