@@ -102,11 +102,16 @@ def load_neo4j(
     document replaces its own statements only. Password from NEO4J_PASSWORD."""
     conn = neo4j_store.Connection(uri=uri, user=user, password=neo4j_server.password_from_env(),
                                   database=database)
+    from kg.cli.cmd_core import PlainProgress
+
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=_err, transient=True, disable=not _err.is_terminal) as bar:
         task = bar.add_task("loading", total=None)
+        plain = None if _err.is_terminal else PlainProgress()  # a log or a pipe: plain lines on stderr
 
         def progress(phase: str, done: int, total: int) -> None:
+            if plain is not None:
+                plain(phase, done, total)
             bar.update(task, description=phase, completed=done, total=total)
 
         report = neo4j_store.load_dir(extracts_dir, conn, batch_size=batch_size, workers=workers,

@@ -21,10 +21,12 @@ _STORE_HELP = "Oxigraph store folder (default: out/store, which `kg run CORPUS -
 
 @contextmanager
 def _status(message: str) -> Iterator[Callable[[str], None]]:
-    """A rich spinner on stderr while long work runs; the library reports its stages through the callback."""
+    """A rich spinner on stderr while long work runs; the library reports its stages through the callback.
+    Without a terminal (a log, a pipe), each stage is one plain line on stderr instead."""
     console = Console(stderr=True)
     if not console.is_terminal:
-        yield lambda _msg: None
+        typer.echo(f"{message}...", err=True)
+        yield lambda msg: typer.echo(f"{msg}...", err=True)
         return
     with console.status(message) as status:
         yield lambda msg: status.update(msg)

@@ -33,6 +33,7 @@ def test_load_then_query_in_every_format(small_extracts: Path, small_graph, tmp_
     result = runner.invoke(app, ["load", "oxigraph", str(small_extracts), "--store", str(store)])
     assert result.exit_code == 0, result.output
     assert f"filled {store}: 625 triples" in result.output
+    assert result.stderr.startswith(f"filling {store}...")  # no terminal: progress as a plain line (issue 15, 20)
     expected = networkx_store.run_query("stance-matrix", small_graph)
 
     result = runner.invoke(app, ["query", "sparql", "stance-matrix", "--store", str(store), "--format", "json"])
