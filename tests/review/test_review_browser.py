@@ -86,7 +86,7 @@ def _edit_and_wait(page, action) -> None:
     _saved(page)
 
 
-def test_review_in_the_browser(workspace, tmp_path, paths):
+def test_review_in_the_browser(workspace, tmp_path, paths, conn):
     from playwright.sync_api import sync_playwright
 
     folder, url, proc = workspace
@@ -281,3 +281,21 @@ def test_review_in_the_browser(workspace, tmp_path, paths):
         was, now = matrix_before[key], matrix_after[key]
         assert int(now["oppose"]) == int(was["oppose"]) + 1
         assert int(now["support"]) == int(was["support"]) - 1
+
+    # `kg run` into the same folder keeps them too, and the SPARQL and Cypher answers show the person's stance
+    assert folder == tmp_path / "extracts"
+    result = CliRunner().invoke(app, ["run", str(paths.article), str(paths.thread), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    after = _by_id(_load(folder))
+    assert after[x["id"]]["stance"] == "oppose" and z["id"] not in after and after[added]["text"] == PHRASE
+    query = ["actor-statements", "--param", f"actor={x['speaker']}", "--format", "json"]
+    result = CliRunner().invoke(app, ["query", "sparql", *query, "--store", str(tmp_path / "store")])
+    assert result.exit_code == 0, result.output
+    sparql = {r["statement"]: r["stance"] for r in json.loads(result.stdout)["rows"]}
+    env = {"NEO4J_URI": conn.uri, "NEO4J_USER": conn.user, "NEO4J_PASSWORD": conn.password}
+    assert CliRunner().invoke(app, ["load", "neo4j", str(folder)], env=env).exit_code == 0
+    result = CliRunner().invoke(app, ["query", "cypher", *query], env=env)
+    assert result.exit_code == 0, result.output
+    cypher = {r["statement"]: r["stance"] for r in json.loads(result.stdout)["rows"]}
+    assert sparql[x["id"]] == cypher[x["id"]] == "oppose"
+    assert sparql[added] == cypher[added] and z["id"] not in sparql and z["id"] not in cypher
