@@ -101,3 +101,30 @@ def test_a_folder_without_documents_is_an_error(tmp_path):
     result = invoke("run", empty, "--out", tmp_path / "out")
     assert result.exit_code != 0 and "no documents found" in result.output and str(empty) in result.output
     assert not (tmp_path / "out").exists()
+
+
+# Every argument of every command, as its usage line and its errors name it.
+ARGUMENTS = {
+    "run": ["CORPUS..."], "extract": ["INPUT..."], "review": ["EXTRACTS_DIR"],
+    "eval": ["GOLD_DIR", "EXTRACTS_DIR"], "matrix": ["EXTRACTS_DIR"], "network": ["EXTRACTS_DIR"],
+    "polarisation": ["EXTRACTS_DIR"], "import dna": ["FILE"], "export rdf": ["EXTRACTS_DIR"],
+    "load oxigraph": ["EXTRACTS_DIR"], "load neo4j": ["EXTRACTS_DIR"], "query sparql": ["QUERY"],
+    "query cypher": ["QUERY"], "serve sparql": [], "neo4j start": [], "neo4j stop": [], "neo4j status": [],
+}
+
+
+@pytest.mark.parametrize("name", sorted(ARGUMENTS))
+def test_usage_lines_name_arguments_in_capitals(name, tmp_path, monkeypatch):
+    """`kg matrix --help` says `Usage: kg matrix [OPTIONS] EXTRACTS_DIR`, as the README's table does (Typer
+    0.29 printed `{extracts_dir}`), and a missing argument is named the same way."""
+    monkeypatch.chdir(tmp_path)
+    result = invoke(*name.split(), "--help")
+    assert result.exit_code == 0, result.output
+    usage = next(line for line in result.output.splitlines() if "Usage:" in line).split()
+    assert usage[usage.index("Usage:") + 1:] == ["kg", *name.split(), "[OPTIONS]", *ARGUMENTS[name]], usage
+    if ARGUMENTS[name]:
+        result = invoke(*name.split())
+        assert result.exit_code != 0
+        first = ARGUMENTS[name][0].rstrip(".")
+        assert f"'{first}'" in result.output or "Usage:" in result.output, result.output
+        assert "{" not in result.output, result.output

@@ -7,11 +7,38 @@ import os
 from typing import Any, Callable, TypeVar
 
 import typer
+import typer.core
 
 from kg.errors import ConfigError, KGError
 from kg.queries import PARAM_TYPES, typed_value
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class KGCommand(typer.core.TyperCommand):
+    """A command whose usage line names its arguments as the README does: ``kg eval [OPTIONS] GOLD_DIR
+    EXTRACTS_DIR``, an optional one in brackets, a repeatable one with ``...`` (Typer 0.29 writes a required
+    argument as ``{gold_dir}``). Each argument's ``metavar`` is its name, else the parameter's in capitals."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if not isinstance(param, typer.core.TyperArgument):
+                pieces.extend(param.get_usage_pieces(ctx))
+                continue
+            name = param.metavar or (param.name or "").upper()
+            if param.nargs != 1 and not name.endswith("..."):
+                name += "..."
+            pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
+
+class KGTyper(typer.Typer):
+    """``typer.Typer`` whose commands are :class:`KGCommand` unless a command asks for another class."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[F], F]:
+        kwargs.setdefault("cls", KGCommand)
+        return super().command(*args, **kwargs)
 
 
 #: Exit code for an operating-system error while reading or writing a file the user named (``--out

@@ -89,7 +89,8 @@ def status(data_dir: Optional[Path] = DataOpt, bolt_port: int = BoltOpt, http_po
 @load_app.command("neo4j")
 @handle_errors
 def load_neo4j(
-    extracts_dir: Path = typer.Argument(..., help="Folder of extracts files (or one file)."),
+    extracts_dir: Path = typer.Argument(..., metavar="EXTRACTS_DIR",
+                                        help="Folder of extracts files (or one file)."),
     uri: str = UriOpt,
     user: str = UserOpt,
     database: str = DbOpt,
@@ -117,7 +118,8 @@ def load_neo4j(
 @query_app.command("cypher")
 @handle_errors
 def query_cypher(
-    query: str = typer.Argument(..., help="Saved query name (see queries/README.md) or a .cypher file."),
+    query: str = typer.Argument(..., metavar="QUERY",
+                                help="Saved query name (see queries/README.md) or a .cypher file."),
     param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="KEY=VALUE (a string) or KEY:int|float|bool=VALUE, bound to $KEY (repeatable)."),
     fmt: str = typer.Option("table", "--format", "-f", help=f"One of {', '.join(FORMATS)}."),
     uri: str = UriOpt,
