@@ -257,3 +257,20 @@ def test_an_issue_id_hint_gives_an_issue_example(tmp_path: Path) -> None:
         "--param issue='Police Funding' looks like a name, but query 'by-issue' takes an issue id: ids are lower "
         "case with hyphens, like police-funding; did you mean --param issue=police-funding?"]
     assert saved.hints({"issue": "police-funding"}) == []
+
+
+def test_ad_hoc_query_file_without_a_header_takes_parameters(small_extracts: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A user's own .rq without a `# params:` header takes any --param, typed or not, from a relative path (it
+    was refused: "unknown parameter 'n'; it takes no parameters", as if it had said `params: none`)."""
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(app, ["load", "oxigraph", str(small_extracts)]).exit_code == 0  # fills out/store
+    Path("mine.rq").write_text("SELECT ?n ?who WHERE { }", encoding="utf-8")
+    result = runner.invoke(app, ["query", "sparql", "mine.rq", "--param", "n:int=5", "-p", "who=ken-marsh",
+                                 "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["rows"] == [{"n": 5, "who": "ken-marsh"}]
+    # a header that says `params: none` still refuses one
+    Path("none.rq").write_text("# params: none\nSELECT ?n WHERE { }", encoding="utf-8")
+    result = runner.invoke(app, ["query", "sparql", "none.rq", "--param", "n=5"])
+    assert result.exit_code == 4 and "unknown parameter 'n'; it takes no parameters" in result.output
