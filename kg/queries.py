@@ -125,7 +125,8 @@ class SavedQuery:
             kind = self.param_types.get(key, "")
             if kind.endswith(" id") and isinstance(value, str) and value != slug(value):
                 guess = slug(value)
-                fix = f"; did you mean --param {key}={guess}?" if guess != "x" else ""
+                # a value with no letter or digit ("!!") slugs to a placeholder (x-<digest>): nothing to suggest
+                fix = f"; did you mean --param {key}={guess}?" if any(c.isalnum() for c in value) else ""
                 example = "ken-marsh" if kind.startswith("actor") else "police-funding"
                 out.append(f"--param {key}={value!r} looks like a name, but query {self.name!r} takes an {kind}: "
                            f"ids are lower case with hyphens, like {example}{fix}")
