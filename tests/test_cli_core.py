@@ -128,3 +128,19 @@ def test_usage_lines_name_arguments_in_capitals(name, tmp_path, monkeypatch):
         first = ARGUMENTS[name][0].rstrip(".")
         assert f"'{first}'" in result.output or "Usage:" in result.output, result.output
         assert "{" not in result.output, result.output
+
+
+def test_neo4j_stop_when_not_running_reads_well(tmp_path, monkeypatch):
+    """`kg neo4j stop` on a server that is not running said "Neo4j it was not running"."""
+    monkeypatch.chdir(tmp_path)
+    result = invoke("neo4j", "stop", "--data-dir", "neo4j-data", "--bolt-port", "1", "--http-port", "2")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Neo4j was not running (data kept in "), result.output
+
+
+def test_neo4j_data_dir_help_shows_its_default(monkeypatch):
+    """The default in --data-dir's help was taken for Rich markup and vanished ("... logs) .")."""
+    monkeypatch.setenv("COLUMNS", "200")
+    result = invoke("neo4j", "start", "--help")
+    assert result.exit_code == 0
+    assert "default: ~/.local/share/kg/neo4j)." in result.output, result.output

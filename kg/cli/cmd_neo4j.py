@@ -22,8 +22,8 @@ from kg.stores import neo4j_server, neo4j_store
 _err = Console(stderr=True)
 
 DataOpt = typer.Option(None, "--data-dir", envvar="KG_NEO4J_DATA", show_default=False,
-                       help="Instance directory (config, data kept between starts, logs) "
-                            "[default: ~/.local/share/kg/neo4j].")
+                       help="Instance directory (config, data kept between starts, logs; "
+                            "default: ~/.local/share/kg/neo4j).")  # no [...]: Rich reads it as markup
 BoltOpt = typer.Option(7687, "--bolt-port", help="Bolt port on 127.0.0.1.")
 HttpOpt = typer.Option(7474, "--http-port", help="HTTP port on 127.0.0.1 (Neo4j Browser).")
 UriOpt = typer.Option(neo4j_store.DEFAULT_URI, "--uri", envvar="NEO4J_URI", help="Neo4j Bolt address.")
