@@ -119,6 +119,8 @@ def extract_inputs(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: s
     # check every extract against the contract before the first file is written
     for ex in out:
         extracts_io.check(ex.to_dict(), str(extracts_io.path_for(out_dir, ex.document.id)))
+    for line in restore_set_aside(out_dir, [ex.document.id for ex in out]):
+        (notice or _quiet)(line)
     from kg.corrections import reconcile_all
 
     written, reports = reconcile_all(out, out_dir)
@@ -193,6 +195,28 @@ def move_stale_extracts(extracts_dir: Path, keep: Iterable[str], aside: SetAside
     for p in sorted(extracts_dir.glob("*.json")):
         if p.is_file() and not p.name.startswith(".") and p.name[: -len(".json")] not in keep:
             aside.move(p, NOT_IN_RUN)
+
+
+def restore_set_aside(extracts_dir: Path, document_ids: Iterable[str]) -> list[str]:
+    """Bring back the extracts file of a document that is in this run but was moved to ``.stale/`` by an
+    earlier run without it (``kg run corpus/a.txt`` after ``kg run corpus``): the newest copy goes back to
+    ``extracts_dir/<id>.json``, so the person's corrections in it are merged onto the new extract
+    (``kg.corrections``) instead of being left behind. One line per file brought back."""
+    stale = Path(extracts_dir) / STALE_DIR
+    if not stale.is_dir():
+        return []
+    lines = []
+    for doc_id in document_ids:
+        target = extracts_io.path_for(extracts_dir, doc_id)
+        if target.exists():
+            continue
+        copies = sorted((f / target.name for f in stale.iterdir() if (f / target.name).is_file()),
+                        key=lambda p: p.parent.name)  # <UTC time>[-n]: the newest sorts last
+        if copies:
+            os.replace(copies[-1], target)
+            lines.append(f"{doc_id}: brought {target.name} back from {copies[-1].parent}/ (set aside by an "
+                         "earlier run without this document), with any corrections in it")
+    return lines
 
 
 @dataclass
