@@ -144,3 +144,19 @@ def test_neo4j_data_dir_help_shows_its_default(monkeypatch):
     result = invoke("neo4j", "start", "--help")
     assert result.exit_code == 0
     assert "default: ~/.local/share/kg/neo4j)." in result.output, result.output
+
+
+def test_ctrl_c_says_what_it_left(tmp_path, monkeypatch):
+    """Ctrl-C in a long `kg run` ended with exit 130 and not a word (Typer's own handling): say it stopped,
+    that what was written is whole, and how to finish."""
+    import kg.analysis.commands
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(kg.analysis.commands, "matrix_command", interrupted)
+    result = invoke("matrix", "extracts", "--out", "m.csv")
+    assert result.exit_code == 130
+    assert [line for line in result.output.splitlines() if line.strip()] == [
+        "kg: interrupted: every file written so far is whole; the rest was not done, run the command again"]

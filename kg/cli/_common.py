@@ -63,7 +63,7 @@ def handle_errors(func: F) -> F:
 
     An error carrying ``problems`` (``kg.errors.InputErrors``) prints one line per problem first. An
     ``OSError`` (a path that cannot be written, a full disk) becomes ``kg: error: PATH: reason`` and exit 1,
-    not a traceback. This is the one place where library errors meet the terminal (``main`` does the same
+    not a traceback; Ctrl-C says what it left and exits 130. This is the one place where library errors meet the terminal (``main`` does the same
     for errors raised outside commands)."""
 
     @functools.wraps(func)
@@ -78,6 +78,10 @@ def handle_errors(func: F) -> F:
         except OSError as exc:
             typer.echo(f"kg: error: {os_error_line(exc)}", err=True)
             raise typer.Exit(OS_ERROR_EXIT) from None
+        except KeyboardInterrupt:  # Ctrl-C: Typer would exit 130 without a word
+            typer.echo("kg: interrupted: every file written so far is whole; the rest was not done, run the "
+                       "command again", err=True)
+            raise typer.Exit(130) from None
 
     return wrapper  # type: ignore[return-value]
 
