@@ -103,7 +103,8 @@ def extract_inputs(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: s
         if read.failures:
             raise InputErrors(f"{where}: no documents found that could be read ({len(read.failures)} file(s) "
                               "failed, listed above)", read.failures)
-        raise InputError(f"{where}: no documents found (files ending .txt .md .html .htm .json .csv .pdf)")
+        raise InputError(f"{where}: no documents found (files ending .txt .md .html .htm .json .csv .pdf)"
+                         + _extracts_hint(read.skipped))
     seen: dict[str, str] = {}
     for d in documents:
         if d.id in seen:
@@ -129,6 +130,18 @@ def extract_inputs(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: s
             (notice or _quiet)(line)
     return ExtractResult(out_dir=out_dir, extracts=written, failures=read.failures, skipped=read.skipped,
                          set_aside=set_aside)
+
+
+def _extracts_hint(skipped: list[Any]) -> str:
+    """Why a folder of .json files held no documents, when they are kg's own extracts (``kg run out/extracts``)."""
+    from kg.ingest import EXTRACTS_FILE
+
+    n = sum(1 for s in skipped if s.reason == EXTRACTS_FILE)
+    if not n:
+        return ""
+    return (f"; its {n} .json file(s) are kg extracts files (what kg extract writes): give the folder of source "
+            "documents, or give this one to the commands that read extracts (kg matrix, kg network, kg export "
+            "rdf, kg load)")
 
 
 def extract_paths(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto",

@@ -320,3 +320,20 @@ def test_a_document_back_in_the_run_brings_its_set_aside_corrections_back(tmp_pa
     said = [line for line in lines(both.stderr) if line.startswith("kg: b:")]
     assert said and "out/extracts/.stale/" in said[0] and "kept 1 corrected field(s)" in " ".join(said), said
     assert not list(Path("out/extracts/.stale").glob("*/b.json"))  # brought back, not copied
+
+
+def test_an_extracts_folder_given_as_the_corpus_says_so(tmp_path, monkeypatch, sample_extracts):
+    """`kg run out/extracts --out out2` (the extracts for the corpus) said only "no documents found (files
+    ending .txt .md .html .htm .json .csv .pdf)" of a folder full of .json files: say they are extracts."""
+    import shutil
+
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(sample_extracts, "extracts")
+    for command in ("run", "extract"):
+        result = invoke(command, "extracts", "--out", "out2")
+        assert result.exit_code == 2
+        assert lines(result.output) == [
+            "kg: error: extracts: no documents found (files ending .txt .md .html .htm .json .csv .pdf); its 2 "
+            ".json file(s) are kg extracts files (what kg extract writes): give the folder of source documents, "
+            "or give this one to the commands that read extracts (kg matrix, kg network, kg export rdf, kg load)"]
+        assert not Path("out2").exists()
