@@ -178,3 +178,12 @@ def test_a_schema_error_names_the_statement_by_its_id(tmp_path, monkeypatch, sam
     assert result.exit_code == 3
     assert result.output.strip() == (f"kg: error: extracts/{path.name}: schema: at statements/3 ({st['id']}): "
                                      "'target' is a required property"), result.output
+
+
+@pytest.mark.parametrize("name", ["", "load", "run", "serve sparql", "query sparql"])
+def test_flags_are_not_shown_as_taking_a_value(name, monkeypatch):
+    """Typer 0.29 wrote `--help <bool>`, `--quiet <bool>`, `--allow-writes <bool>`: as if they took a value."""
+    monkeypatch.setenv("COLUMNS", "200")
+    result = invoke(*name.split(), "--help")
+    assert result.exit_code == 0, result.output
+    assert "--help" in result.output and "<bool>" not in result.output, result.output

@@ -15,6 +15,21 @@ from kg.queries import PARAM_TYPES, typed_value
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _flags_without_type(params: list[Any]) -> list[Any]:
+    """A flag (``--quiet``, ``--help``) takes no value: no type in the help (Typer 0.29 shows ``<bool>``)."""
+    for param in params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    return params
+
+
+class KGGroup(typer.core.TyperGroup):
+    """A command group whose help shows its flags without a type (see :func:`_flags_without_type`)."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _flags_without_type(super().get_params(ctx))
+
+
 class KGCommand(typer.core.TyperCommand):
     """A command whose usage line names its arguments as the README does: ``kg eval [OPTIONS] GOLD_DIR
     EXTRACTS_DIR``, an optional one in brackets, a repeatable one with ``...`` (Typer 0.29 writes a required
@@ -32,9 +47,17 @@ class KGCommand(typer.core.TyperCommand):
             pieces.append(name if param.required else f"[{name}]")
         return pieces
 
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _flags_without_type(super().get_params(ctx))
+
 
 class KGTyper(typer.Typer):
-    """``typer.Typer`` whose commands are :class:`KGCommand` unless a command asks for another class."""
+    """``typer.Typer`` whose commands are :class:`KGCommand` and whose group is a :class:`KGGroup`, unless
+    asked for other classes."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("cls", KGGroup)
+        super().__init__(*args, **kwargs)
 
     def command(self, *args: Any, **kwargs: Any) -> Callable[[F], F]:
         kwargs.setdefault("cls", KGCommand)
