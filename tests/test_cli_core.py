@@ -187,3 +187,17 @@ def test_flags_are_not_shown_as_taking_a_value(name, monkeypatch):
     result = invoke(*name.split(), "--help")
     assert result.exit_code == 0, result.output
     assert "--help" in result.output and "<bool>" not in result.output, result.output
+
+
+@pytest.mark.parametrize("name", ["run", "eval", "extract", "serve sparql"])
+def test_help_text_wraps_to_the_terminal_not_to_the_source(name, monkeypatch):
+    """The docstrings' own line breaks (at ~110 characters) were kept, so an 80-column terminal showed a full
+    line, then a stub of two words, and so on. A line may end only where the next word would not fit."""
+    monkeypatch.setenv("COLUMNS", "80")
+    out = invoke(*name.split(), "--help").output.splitlines()
+    start = next(i for i, line in enumerate(out) if "Usage:" in line) + 1
+    end = next(i for i, line in enumerate(out) if line.lstrip().startswith("╭"))
+    text = [line.strip() for line in out[start:end]]
+    for line, following in zip(text, text[1:]):
+        if line and following:
+            assert len(line) + 1 + len(following.split()[0]) > 76, (line, following)

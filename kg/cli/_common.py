@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from typing import Any, Callable, TypeVar
 
 import typer
@@ -23,8 +24,20 @@ def _flags_without_type(params: list[Any]) -> list[Any]:
     return params
 
 
+def _unwrapped(text: str | None) -> str | None:
+    """A docstring's paragraphs as single lines, so the help wraps to the terminal: the source's own line
+    breaks (at ~110 characters) made an 80-column terminal show a full line, a two-word stub, and so on."""
+    if not text:
+        return text
+    return "\n\n".join(" ".join(p.split()) for p in re.split(r"\n[ \t]*\n", text.strip()))
+
+
 class KGGroup(typer.core.TyperGroup):
     """A command group whose help shows its flags without a type (see :func:`_flags_without_type`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.help = _unwrapped(self.help)
 
     def get_params(self, ctx: Any) -> list[Any]:
         return _flags_without_type(super().get_params(ctx))
@@ -34,6 +47,10 @@ class KGCommand(typer.core.TyperCommand):
     """A command whose usage line names its arguments as the README does: ``kg eval [OPTIONS] GOLD_DIR
     EXTRACTS_DIR``, an optional one in brackets, a repeatable one with ``...`` (Typer 0.29 writes a required
     argument as ``{gold_dir}``). Each argument's ``metavar`` is its name, else the parameter's in capitals."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.help = _unwrapped(self.help)
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
         pieces = [self.options_metavar] if self.options_metavar else []
