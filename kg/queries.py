@@ -222,6 +222,8 @@ class QueryResult:
 
 
 def _cell(value: Any) -> Any:
+    if isinstance(value, bool):  # as SPARQL and JSON write it, not Python's True
+        return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, (list, tuple)):

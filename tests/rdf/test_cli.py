@@ -274,3 +274,15 @@ def test_ad_hoc_query_file_without_a_header_takes_parameters(small_extracts: Pat
     Path("none.rq").write_text("# params: none\nSELECT ?n WHERE { }", encoding="utf-8")
     result = runner.invoke(app, ["query", "sparql", "none.rq", "--param", "n=5"])
     assert result.exit_code == 4 and "unknown parameter 'n'; it takes no parameters" in result.output
+
+
+def test_booleans_in_csv_and_table_are_written_as_sparql_and_json_write_them(small_store: Path, tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--format csv` wrote Python's `True`; the same result in JSON is `true`, in SPARQL `true`."""
+    monkeypatch.chdir(tmp_path)
+    Path("ask.rq").write_text("SELECT ?b WHERE { }", encoding="utf-8")
+    for fmt, expected in (("csv", "b\ntrue"), ("table", "true")):
+        result = runner.invoke(app, ["query", "sparql", "ask.rq", "-p", "b:bool=true", "-f", fmt,
+                                     "--store", str(small_store)])
+        assert result.exit_code == 0, result.output
+        assert expected in result.stdout and "True" not in result.stdout, result.stdout
