@@ -286,3 +286,18 @@ def test_booleans_in_csv_and_table_are_written_as_sparql_and_json_write_them(sma
                                      "--store", str(small_store)])
         assert result.exit_code == 0, result.output
         assert expected in result.stdout and "True" not in result.stdout, result.stdout
+
+
+def test_store_option_on_a_folder_of_other_files(small_extracts: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """`kg query sparql node-count --store extracts` suggested `kg load oxigraph EXTRACTS_DIR --store extracts`,
+    which kg then refuses (the folder holds other files): say what --store takes instead."""
+    import shutil
+
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(small_extracts, "extracts")
+    result = runner.invoke(app, ["query", "sparql", "node-count", "--store", "extracts"])
+    assert result.exit_code == 5
+    assert result.output.strip() == ("kg: error: extracts: not an Oxigraph store (the folder holds other files); "
+                                     "--store takes the store folder that `kg run CORPUS --out OUT` fills "
+                                     "(OUT/store) or `kg load oxigraph EXTRACTS_DIR --store DIR` makes")
