@@ -83,6 +83,19 @@ def _path(parts: Iterable[Any]) -> str:
     return "/".join(parts) or "(top level)"
 
 
+def _item_id(data: Any, parts: Iterable[Any]) -> str:
+    """`` (st-...)`` when the path starts in a list of items with ids (``statements/18``), as the other checks
+    name them, so a person finds the statement without counting; else ``""``."""
+    parts = list(parts)
+    if len(parts) >= 2 and isinstance(data, dict) and isinstance(parts[1], int):
+        items = data.get(parts[0])
+        if isinstance(items, list) and 0 <= parts[1] < len(items) and isinstance(items[parts[1]], dict):
+            item_id = items[parts[1]].get("id")
+            if isinstance(item_id, str) and item_id:
+                return f" ({item_id})"
+    return ""
+
+
 def _date_problem(value: Any) -> str | None:
     """The schema checked the shape (``YYYY-MM-DD``); this, that it is a day of the calendar."""
     if value is None:
@@ -128,7 +141,8 @@ def check(data: dict[str, Any], where: str) -> None:
     errors = sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     if errors:
         err = errors[0]
-        raise ExtractsError(f"{where}: schema: at {_path(err.absolute_path)}: {_short(err.message)}")
+        raise ExtractsError(f"{where}: schema: at {_path(err.absolute_path)}{_item_id(data, err.absolute_path)}: "
+                            f"{_short(err.message)}")
     doc = data["document"]
     text = doc["text"]
     size = len(text)

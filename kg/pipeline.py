@@ -103,7 +103,8 @@ def extract_inputs(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: s
         if read.failures:
             raise InputErrors(f"{where}: no documents found that could be read ({len(read.failures)} file(s) "
                               "failed, listed above)", read.failures)
-        raise InputError(f"{where}: no documents found (files ending .txt .md .html .htm .json .csv .pdf)")
+        raise InputError(f"{where}: no documents found (files ending .txt .md .html .htm .json .csv .pdf)"
+                         + _extracts_hint(read.skipped))
     seen: dict[str, str] = {}
     for d in documents:
         if d.id in seen:
@@ -119,6 +120,8 @@ def extract_inputs(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: s
     # check every extract against the contract before the first file is written
     for ex in out:
         extracts_io.check(ex.to_dict(), str(extracts_io.path_for(out_dir, ex.document.id)))
+    for line in restore_set_aside(out_dir, [ex.document.id for ex in out]):
+        (notice or _quiet)(line)
     from kg.corrections import reconcile_all
 
     written, reports = reconcile_all(out, out_dir)
@@ -127,6 +130,18 @@ def extract_inputs(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: s
             (notice or _quiet)(line)
     return ExtractResult(out_dir=out_dir, extracts=written, failures=read.failures, skipped=read.skipped,
                          set_aside=set_aside)
+
+
+def _extracts_hint(skipped: list[Any]) -> str:
+    """Why a folder of .json files held no documents, when they are kg's own extracts (``kg run out/extracts``)."""
+    from kg.ingest import EXTRACTS_FILE
+
+    n = sum(1 for s in skipped if s.reason == EXTRACTS_FILE)
+    if not n:
+        return ""
+    return (f"; its {n} .json file(s) are kg extracts files (what kg extract writes): give the folder of source "
+            "documents, or give this one to the commands that read extracts (kg matrix, kg network, kg export "
+            "rdf, kg load)")
 
 
 def extract_paths(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto",
@@ -193,6 +208,28 @@ def move_stale_extracts(extracts_dir: Path, keep: Iterable[str], aside: SetAside
     for p in sorted(extracts_dir.glob("*.json")):
         if p.is_file() and not p.name.startswith(".") and p.name[: -len(".json")] not in keep:
             aside.move(p, NOT_IN_RUN)
+
+
+def restore_set_aside(extracts_dir: Path, document_ids: Iterable[str]) -> list[str]:
+    """Bring back the extracts file of a document that is in this run but was moved to ``.stale/`` by an
+    earlier run without it (``kg run corpus/a.txt`` after ``kg run corpus``): the newest copy goes back to
+    ``extracts_dir/<id>.json``, so the person's corrections in it are merged onto the new extract
+    (``kg.corrections``) instead of being left behind. One line per file brought back."""
+    stale = Path(extracts_dir) / STALE_DIR
+    if not stale.is_dir():
+        return []
+    lines = []
+    for doc_id in document_ids:
+        target = extracts_io.path_for(extracts_dir, doc_id)
+        if target.exists():
+            continue
+        copies = sorted((f / target.name for f in stale.iterdir() if (f / target.name).is_file()),
+                        key=lambda p: p.parent.name)  # <UTC time>[-n]: the newest sorts last
+        if copies:
+            os.replace(copies[-1], target)
+            lines.append(f"{doc_id}: brought {target.name} back from {copies[-1].parent}/ (set aside by an "
+                         "earlier run without this document), with any corrections in it")
+    return lines
 
 
 @dataclass

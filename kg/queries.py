@@ -86,12 +86,16 @@ class SavedQuery:
     columns: list[str] = field(default_factory=list)
     #: what the header says of each parameter: "int", "float", "bool", "str", "actor id" or "issue id"
     param_types: dict[str, str] = field(default_factory=dict)
+    #: whether the header has a ``params`` line (``params: none`` declares that the query takes none); a
+    #: query file without one (a user's own ``.rq``) takes any parameter, as strings unless typed
+    declares_params: bool = False
 
     def check_params(self, given: dict[str, Any]) -> None:
-        """A saved query with a ``params`` header takes only those names. String values of parameters the
+        """A query whose header has a ``params`` line takes only those names (none for ``params: none``); one
+        without (a user's own file) takes any. String values of parameters the
         header types are converted in ``given`` (``"5"`` -> ``5`` for ``limit (int)``); a value that cannot
         be the actor or issue id the header asks for is left to :meth:`hints` (it finds no rows)."""
-        if self.path is None or not self.params and not given:
+        if self.path is None or not self.declares_params:
             return
         unknown = sorted(set(given) - set(self.params))
         if unknown:
@@ -121,7 +125,7 @@ class SavedQuery:
             kind = self.param_types.get(key, "")
             if kind.endswith(" id") and isinstance(value, str) and value != slug(value):
                 guess = slug(value)
-                # a value with no letters or digits has no id to suggest (its slug is only a digest)
+                # a value with no letter or digit ("!!") slugs to a placeholder (x-<digest>): nothing to suggest
                 fix = f"; did you mean --param {key}={guess}?" if any(c.isalnum() for c in value) else ""
                 example = "ken-marsh" if kind.startswith("actor") else "police-funding"
                 out.append(f"--param {key}={value!r} looks like a name, but query {self.name!r} takes an {kind}: "
@@ -203,6 +207,7 @@ def load(name_or_file: str, language: str) -> SavedQuery:
         name=header.get("name", path.stem), language=language, path=path, text=text,
         purpose=header.get("purpose", ""), params=_names(header.get("params", "")),
         columns=_names(header.get("columns", "")), param_types=_param_types(header.get("params", "")),
+        declares_params="params" in header,
     )
 
 
@@ -217,6 +222,8 @@ class QueryResult:
 
 
 def _cell(value: Any) -> Any:
+    if isinstance(value, bool):  # as SPARQL and JSON write it, not Python's True
+        return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, (list, tuple)):

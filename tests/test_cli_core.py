@@ -101,3 +101,103 @@ def test_a_folder_without_documents_is_an_error(tmp_path):
     result = invoke("run", empty, "--out", tmp_path / "out")
     assert result.exit_code != 0 and "no documents found" in result.output and str(empty) in result.output
     assert not (tmp_path / "out").exists()
+
+
+# Every argument of every command, as its usage line and its errors name it.
+ARGUMENTS = {
+    "run": ["CORPUS..."], "extract": ["INPUT..."], "review": ["EXTRACTS_DIR"],
+    "eval": ["GOLD_DIR", "EXTRACTS_DIR"], "matrix": ["EXTRACTS_DIR"], "network": ["EXTRACTS_DIR"],
+    "polarisation": ["EXTRACTS_DIR"], "import dna": ["FILE"], "export rdf": ["EXTRACTS_DIR"],
+    "load oxigraph": ["EXTRACTS_DIR"], "load neo4j": ["EXTRACTS_DIR"], "query sparql": ["QUERY"],
+    "query cypher": ["QUERY"], "serve sparql": [], "neo4j start": [], "neo4j stop": [], "neo4j status": [],
+}
+
+
+@pytest.mark.parametrize("name", sorted(ARGUMENTS))
+def test_usage_lines_name_arguments_in_capitals(name, tmp_path, monkeypatch):
+    """`kg matrix --help` says `Usage: kg matrix [OPTIONS] EXTRACTS_DIR`, as the README's table does (Typer
+    0.29 printed `{extracts_dir}`), and a missing argument is named the same way."""
+    monkeypatch.chdir(tmp_path)
+    result = invoke(*name.split(), "--help")
+    assert result.exit_code == 0, result.output
+    usage = next(line for line in result.output.splitlines() if "Usage:" in line).split()
+    assert usage[usage.index("Usage:") + 1:] == ["kg", *name.split(), "[OPTIONS]", *ARGUMENTS[name]], usage
+    if ARGUMENTS[name]:
+        result = invoke(*name.split())
+        assert result.exit_code != 0
+        first = ARGUMENTS[name][0].rstrip(".")
+        assert f"'{first}'" in result.output or "Usage:" in result.output, result.output
+        assert "{" not in result.output, result.output
+
+
+def test_neo4j_stop_when_not_running_reads_well(tmp_path, monkeypatch):
+    """`kg neo4j stop` on a server that is not running said "Neo4j it was not running"."""
+    monkeypatch.chdir(tmp_path)
+    result = invoke("neo4j", "stop", "--data-dir", "neo4j-data", "--bolt-port", "1", "--http-port", "2")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Neo4j was not running (data kept in "), result.output
+
+
+def test_neo4j_data_dir_help_shows_its_default(monkeypatch):
+    """The default in --data-dir's help was taken for Rich markup and vanished ("... logs) .")."""
+    monkeypatch.setenv("COLUMNS", "200")
+    result = invoke("neo4j", "start", "--help")
+    assert result.exit_code == 0
+    assert "default: ~/.local/share/kg/neo4j)." in result.output, result.output
+
+
+def test_ctrl_c_says_what_it_left(tmp_path, monkeypatch):
+    """Ctrl-C in a long `kg run` ended with exit 130 and not a word (Typer's own handling): say it stopped,
+    that what was written is whole, and how to finish."""
+    import kg.analysis.commands
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(kg.analysis.commands, "matrix_command", interrupted)
+    result = invoke("matrix", "extracts", "--out", "m.csv")
+    assert result.exit_code == 130
+    assert [line for line in result.output.splitlines() if line.strip()] == [
+        "kg: interrupted: every file written so far is whole; the rest was not done, run the command again"]
+
+
+def test_a_schema_error_names_the_statement_by_its_id(tmp_path, monkeypatch, sample_extracts):
+    """A hand-added statement without `target` was refused 'at statements/18' only: the researcher has to
+    count; the other checks already name it (`statements/18 (st-...)`)."""
+    import shutil
+
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(sample_extracts, "extracts", ignore=shutil.ignore_patterns(".*"))
+    path = sorted(p for p in (tmp_path / "extracts").glob("*.json"))[0]
+    data = json.loads(path.read_text("utf-8"))
+    st = data["statements"][3]
+    del st["target"]
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    result = invoke("matrix", "extracts", "--out", "m.csv")
+    assert result.exit_code == 3
+    assert result.output.strip() == (f"kg: error: extracts/{path.name}: schema: at statements/3 ({st['id']}): "
+                                     "'target' is a required property"), result.output
+
+
+@pytest.mark.parametrize("name", ["", "load", "run", "serve sparql", "query sparql"])
+def test_flags_are_not_shown_as_taking_a_value(name, monkeypatch):
+    """Typer 0.29 wrote `--help <bool>`, `--quiet <bool>`, `--allow-writes <bool>`: as if they took a value."""
+    monkeypatch.setenv("COLUMNS", "200")
+    result = invoke(*name.split(), "--help")
+    assert result.exit_code == 0, result.output
+    assert "--help" in result.output and "<bool>" not in result.output, result.output
+
+
+@pytest.mark.parametrize("name", ["run", "eval", "extract", "serve sparql"])
+def test_help_text_wraps_to_the_terminal_not_to_the_source(name, monkeypatch):
+    """The docstrings' own line breaks (at ~110 characters) were kept, so an 80-column terminal showed a full
+    line, then a stub of two words, and so on. A line may end only where the next word would not fit."""
+    monkeypatch.setenv("COLUMNS", "80")
+    out = invoke(*name.split(), "--help").output.splitlines()
+    start = next(i for i, line in enumerate(out) if "Usage:" in line) + 1
+    end = next(i for i, line in enumerate(out) if line.lstrip().startswith("╭"))
+    text = [line.strip() for line in out[start:end]]
+    for line, following in zip(text, text[1:]):
+        if line and following:
+            assert len(line) + 1 + len(following.split()[0]) > 76, (line, following)

@@ -291,3 +291,49 @@ def test_extract_never_overwrites_a_hand_corrected_file(tmp_path, paths):
     from kg.extracts import read_dir
 
     assert [e.document.title for e in read_dir(out)] == ["Corrected title"]
+
+
+def test_a_document_back_in_the_run_brings_its_set_aside_corrections_back(tmp_path, monkeypatch):
+    """`kg run corpus/a.txt --out out` (trying one file) moves b's corrected extract to .stale/; the next
+    `kg run corpus --out out` wrote b afresh and the person's corrections stayed behind in .stale/, unsaid."""
+    monkeypatch.chdir(tmp_path)
+    Path("corpus").mkdir()
+    Path("corpus/a.txt").write_text("Plan for police\n\nJane Doe, a councillor, said: “We need more police "
+                                    "officers on the streets.”\n", "utf-8")
+    Path("corpus/b.txt").write_text("Stop and search\n\nJohn Roe, a campaigner, said: “Stop and search is "
+                                    "unfair and must end.”\n", "utf-8")
+    assert invoke("run", "corpus", "--out", "out", "--no-store").exit_code == 0
+    b = Path("out/extracts/b.json")
+    data = json.loads(b.read_text("utf-8"))
+    assert data["statements"]
+    machine = data["statements"][0]["stance"]
+    wanted = "support" if machine != "support" else "neutral"
+    data["statements"][0]["stance"] = wanted
+    b.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    one = invoke("run", "corpus/a.txt", "--out", "out", "--no-store")
+    assert one.exit_code == 0, one.output
+    assert not b.exists()
+    both = invoke("run", "corpus", "--out", "out", "--no-store")
+    assert both.exit_code == 0, both.output
+    st = json.loads(b.read_text("utf-8"))["statements"][0]
+    assert st["stance"] == wanted and st["corrected"]["stance"]["machine"] == machine
+    said = [line for line in lines(both.stderr) if line.startswith("kg: b:")]
+    assert said and "out/extracts/.stale/" in said[0] and "kept 1 corrected field(s)" in " ".join(said), said
+    assert not list(Path("out/extracts/.stale").glob("*/b.json"))  # brought back, not copied
+
+
+def test_an_extracts_folder_given_as_the_corpus_says_so(tmp_path, monkeypatch, sample_extracts):
+    """`kg run out/extracts --out out2` (the extracts for the corpus) said only "no documents found (files
+    ending .txt .md .html .htm .json .csv .pdf)" of a folder full of .json files: say they are extracts."""
+    import shutil
+
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(sample_extracts, "extracts")
+    for command in ("run", "extract"):
+        result = invoke(command, "extracts", "--out", "out2")
+        assert result.exit_code == 2
+        assert lines(result.output) == [
+            "kg: error: extracts: no documents found (files ending .txt .md .html .htm .json .csv .pdf); its 2 "
+            ".json file(s) are kg extracts files (what kg extract writes): give the folder of source documents, "
+            "or give this one to the commands that read extracts (kg matrix, kg network, kg export rdf, kg load)"]
+        assert not Path("out2").exists()

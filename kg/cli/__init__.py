@@ -12,22 +12,23 @@ import sys
 
 import typer
 
+from kg.cli._common import KGTyper
 from kg.errors import KGError
 
-app = typer.Typer(
+app = KGTyper(
     name="kg",
     help="Stakeholder statement knowledge graph: who said what, in which role, about which issue, for or against.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-query_app = typer.Typer(help="Run saved or ad-hoc queries (Cypher on Neo4j, SPARQL on the embedded store).",
+query_app = KGTyper(help="Run saved or ad-hoc queries (Cypher on Neo4j, SPARQL on the embedded store).",
                         no_args_is_help=True)
-load_app = typer.Typer(help="Load extracts into a graph store.", no_args_is_help=True)
-export_app = typer.Typer(help="Export the graph built from extracts.", no_args_is_help=True)
-serve_app = typer.Typer(help="Serve the graph over HTTP.", no_args_is_help=True)
-import_app = typer.Typer(help="Import other tools' data as extracts.", no_args_is_help=True)
-neo4j_app = typer.Typer(help="A local Neo4j Community server assembled from Maven Central.", no_args_is_help=True)
+load_app = KGTyper(help="Load extracts into a graph store.", no_args_is_help=True)
+export_app = KGTyper(help="Export the graph built from extracts.", no_args_is_help=True)
+serve_app = KGTyper(help="Serve the graph over HTTP.", no_args_is_help=True)
+import_app = KGTyper(help="Import other tools' data as extracts.", no_args_is_help=True)
+neo4j_app = KGTyper(help="A local Neo4j Community server assembled from Maven Central.", no_args_is_help=True)
 
 
 

@@ -22,7 +22,8 @@ DUP_HELP = ("Count repeated (actor, issue, stance) statements: include | documen
 @import_app.command("dna")
 @handle_errors
 def import_dna_cmd(
-    path: Path = typer.Argument(..., help="A DNA 3.x database (.dna, SQLite)."),
+    path: Path = typer.Argument(..., metavar="FILE",
+                                help="A DNA 3.x database (.dna, SQLite)."),
     out: Path = typer.Option(..., "--out", "-o", help="Folder for the extracts (one JSON per DNA document)."),
     statement_type: str = typer.Option("DNA Statement", "--statement-type",
                                        help="DNA statement type with person, organization, concept, agreement."),
@@ -36,7 +37,8 @@ def import_dna_cmd(
 @app.command("network")
 @handle_errors
 def network_cmd(
-    extracts_dir: Path = typer.Argument(..., help="Folder of extracts (or one extracts file)."),
+    extracts_dir: Path = typer.Argument(..., metavar="EXTRACTS_DIR",
+                                        help="Folder of extracts (or one extracts file)."),
     out: Path = typer.Option(..., "--out", "-o", help="Output file: .csv (matrix), .graphml, .gexf or .dl."),
     type: str = typer.Option("twomode", "--type",
                              help="twomode | onemode (DNA networks) | agreement | conflict (derived ties with "
@@ -70,7 +72,8 @@ def network_cmd(
 @app.command("matrix")
 @handle_errors
 def matrix_cmd(
-    extracts_dir: Path = typer.Argument(..., help="Folder of extracts (or one extracts file)."),
+    extracts_dir: Path = typer.Argument(..., metavar="EXTRACTS_DIR",
+                                        help="Folder of extracts (or one extracts file)."),
     out: Path = typer.Option(..., "--out", "-o",
                              help="Output file: .csv, .tsv, .xlsx or .json (an empty cell: no statement)."),
     level: str = typer.Option("person", "--level", help=LEVEL_HELP),
@@ -94,7 +97,8 @@ def matrix_cmd(
 @app.command("polarisation")
 @handle_errors
 def polarisation_cmd(
-    extracts_dir: Path = typer.Argument(..., help="Folder of extracts (or one extracts file)."),
+    extracts_dir: Path = typer.Argument(..., metavar="EXTRACTS_DIR",
+                                        help="Folder of extracts (or one extracts file)."),
     out: Path = typer.Option(..., "--out", "-o",
                              help="Output CSV: one row per window (empty score for a window without statements)."),
     window: Optional[str] = typer.Option(None, "--window", help="Window length, e.g. 30d; none: the whole range."),

@@ -129,8 +129,9 @@ def _check_kind(kind: str) -> str:
 @app.command("extract")
 @handle_errors
 def extract_cmd(
-    inputs: List[Path] = typer.Argument(..., help="Files or folders: .txt/.md/.html/.pdf articles, scraped thread "
-                                                   "pages, .json/.csv comment exports."),
+    inputs: List[Path] = typer.Argument(..., metavar="INPUT",
+                                        help="Files or folders: .txt/.md/.html/.pdf articles, scraped thread "
+                                             "pages, .json/.csv comment exports."),
     out: Path = typer.Option(Path("extracts"), "--out", "-o", help="Folder for the extracts (one JSON per document)."),
     kind: str = typer.Option("auto", "--kind", help="auto | article | thread."),
     model: Optional[str] = typer.Option(None, "--model", help=_MODEL_HELP),
@@ -158,7 +159,8 @@ def extract_cmd(
 @app.command("run")
 @handle_errors
 def run_cmd(
-    corpus: List[Path] = typer.Argument(..., help="The corpus: folders and/or files."),
+    corpus: List[Path] = typer.Argument(..., metavar="CORPUS",
+                                        help="The corpus: folders and/or files."),
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Output folder."),
     kind: str = typer.Option("auto", "--kind", help="auto | article | thread."),
     model: Optional[str] = typer.Option(None, "--model", help=_MODEL_HELP),

@@ -18,9 +18,11 @@ from kg.evaluation import evaluate, tables
 @app.command("eval")
 @handle_errors
 def eval_cmd(
-    gold_dir: Path = typer.Argument(..., help="Folder of gold files (*.json), or one gold file; or a folder of "
-                                              "extracts (another coder's) to measure agreement between coders."),
-    extracts_dir: Path = typer.Argument(..., help="Folder of extracts; each gold file needs <id>.json here."),
+    gold_dir: Path = typer.Argument(..., metavar="GOLD_DIR",
+                                    help="Folder of gold files (*.json), or one gold file; or a folder of "
+                                         "extracts (another coder's) to measure agreement between coders."),
+    extracts_dir: Path = typer.Argument(..., metavar="EXTRACTS_DIR",
+                                        help="Folder of extracts; each gold file needs <id>.json here."),
     strict: bool = typer.Option(
         False, "--strict",
         help="Also score exact-span matching: a prediction matches only when its span equals the gold "

@@ -22,8 +22,8 @@ from kg.stores import neo4j_server, neo4j_store
 _err = Console(stderr=True)
 
 DataOpt = typer.Option(None, "--data-dir", envvar="KG_NEO4J_DATA", show_default=False,
-                       help="Instance directory (config, data kept between starts, logs) "
-                            "[default: ~/.local/share/kg/neo4j].")
+                       help="Instance directory (config, data kept between starts, logs; "
+                            "default: ~/.local/share/kg/neo4j).")  # no [...]: Rich reads it as markup
 BoltOpt = typer.Option(7687, "--bolt-port", help="Bolt port on 127.0.0.1.")
 HttpOpt = typer.Option(7474, "--http-port", help="HTTP port on 127.0.0.1 (Neo4j Browser).")
 UriOpt = typer.Option(neo4j_store.DEFAULT_URI, "--uri", envvar="NEO4J_URI", help="Neo4j Bolt address.")
@@ -89,7 +89,8 @@ def status(data_dir: Optional[Path] = DataOpt, bolt_port: int = BoltOpt, http_po
 @load_app.command("neo4j")
 @handle_errors
 def load_neo4j(
-    extracts_dir: Path = typer.Argument(..., help="Folder of extracts files (or one file)."),
+    extracts_dir: Path = typer.Argument(..., metavar="EXTRACTS_DIR",
+                                        help="Folder of extracts files (or one file)."),
     uri: str = UriOpt,
     user: str = UserOpt,
     database: str = DbOpt,
@@ -122,7 +123,8 @@ def load_neo4j(
 @query_app.command("cypher")
 @handle_errors
 def query_cypher(
-    query: str = typer.Argument(..., help="Saved query name (see queries/README.md) or a .cypher file."),
+    query: str = typer.Argument(..., metavar="QUERY",
+                                help="Saved query name (see queries/README.md) or a .cypher file."),
     param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="KEY=VALUE (a string) or KEY:int|float|bool=VALUE, bound to $KEY (repeatable)."),
     fmt: str = typer.Option("table", "--format", "-f", help=f"One of {', '.join(FORMATS)}."),
     uri: str = UriOpt,

@@ -35,7 +35,8 @@ def _status(message: str) -> Iterator[Callable[[str], None]]:
 @export_app.command("rdf")
 @handle_errors
 def export_rdf_cmd(
-    extracts_dir: Path = typer.Argument(..., help="Folder of extracts (one JSON per document)."),
+    extracts_dir: Path = typer.Argument(..., metavar="EXTRACTS_DIR",
+                                        help="Folder of extracts (one JSON per document)."),
     out: Path = typer.Option(..., "--out", "-o", help="Output file: .ttl (Turtle), .nt (N-Triples) or .jsonld."),
     fmt: Optional[str] = typer.Option(None, "--format", "-f", help="ttl | nt | jsonld (default: from --out's suffix)."),
     min_net: int = typer.Option(1, "--min-net", min=1, help="Net position both actors need for a positional tie."),
@@ -51,7 +52,8 @@ def export_rdf_cmd(
 @load_app.command("oxigraph")
 @handle_errors
 def load_oxigraph_cmd(
-    extracts_dir: Path = typer.Argument(..., help="Folder of extracts (one JSON per document)."),
+    extracts_dir: Path = typer.Argument(..., metavar="EXTRACTS_DIR",
+                                        help="Folder of extracts (one JSON per document)."),
     store: Path = typer.Option(Path("out/store"), "--store", "-s", help="Oxigraph store folder to (re)fill."),
     min_net: int = typer.Option(1, "--min-net", min=1, help="Net position both actors need for a positional tie."),
 ) -> None:
@@ -67,7 +69,8 @@ def load_oxigraph_cmd(
 @query_app.command("sparql")
 @handle_errors
 def query_sparql_cmd(
-    query: str = typer.Argument(..., help="A saved query's name (see queries/README.md) or a .rq file."),
+    query: str = typer.Argument(..., metavar="QUERY",
+                                help="A saved query's name (see queries/README.md) or a .rq file."),
     param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="KEY=VALUE (a string) or KEY:int|float|bool=VALUE, bound to ?KEY (repeatable)."),
     fmt: str = typer.Option("table", "--format", "-f", help="table | csv | json."),
     store: Path = typer.Option(Path("out/store"), "--store", "-s", help=_STORE_HELP),

@@ -75,7 +75,8 @@ def _known_issues(codebook: Optional[Path]) -> dict[str, str]:
 @app.command("review")
 @handle_errors
 def review_cmd(
-    extracts_dir: Path = typer.Argument(..., help="The extracts folder to review (kg extract's --out)."),
+    extracts_dir: Path = typer.Argument(..., metavar="EXTRACTS_DIR",
+                                        help="The extracts folder to review (kg extract's --out)."),
     corpus: Optional[Path] = typer.Option(None, "--corpus", help="The corpus folder the extracts came from, to "
                                                                  "show each document's source."),
     port: int = typer.Option(8765, "--port", min=0, max=65535, help="Port on 127.0.0.1 (0: any free port)."),

@@ -169,6 +169,10 @@ def read_documents(paths: Iterable[Path | str], kind: str = "auto", *,
                 raise
 
 
+#: Why ``read_inputs`` skipped a file in a folder: it is what ``kg extract`` writes.
+EXTRACTS_FILE = "a kg extracts file, not a document"
+
+
 @dataclass
 class ReadResult:
     documents: list[Document] = field(default_factory=list)
@@ -194,7 +198,7 @@ def read_inputs(paths: Iterable[Path | str], kind: str = "auto", *, max_bytes: i
         except ExtractsFileError:
             if named:
                 raise
-            result.skipped.append(Skipped(path, "a kg extracts file, not a document"))
+            result.skipped.append(Skipped(path, EXTRACTS_FILE))
         except InputError as err:
             if named:
                 raise

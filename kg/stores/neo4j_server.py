@@ -576,7 +576,7 @@ def stop(settings: ServerSettings | None = None, *, timeout: float = 60.0) -> Se
     """Stop the instance (clean shutdown, forced after ``timeout`` s); stopping a stopped server is fine."""
     settings = settings or ServerSettings()
     pid = _read_pid(settings)
-    note = "it was not running"
+    note = "was not running"
     if pid is not None and _is_our_server(pid, settings):
         killed = _terminate(pid, timeout)
         note = "stopped (forced after a timeout)" if killed else "stopped"

@@ -252,37 +252,43 @@ def _answers(uri: str) -> bool:
 
 
 def translate(exc: Exception, conn: Connection) -> StoreError:
-    """One clear line for a driver error; the password never appears in it."""
+    """One clear line for a driver error; the password never appears in it. What comes from outside kg (the
+    driver's words, the address, user and database) is searched for it, kg's own words are not: a password
+    such as ``password`` or ``neo4j`` left "wrong user or ***" and "docs/***.md" when the whole line was."""
     from neo4j.exceptions import (AuthError, ClientError, ConfigurationError, DriverError, Neo4jError,
                                   ServiceUnavailable, SessionExpired)
 
+    def hide(text: object) -> str:
+        return str(text).replace(conn.password, "***") if conn.password else str(text)
+
     code = getattr(exc, "code", None) or ""
     scheme = urlsplit(conn.uri).scheme
+    where, uri = hide(conn.where()), hide(conn.uri)
+    user, database = hide(repr(conn.user)), hide(repr(conn.database))  # a password equal to them stays hidden
     if isinstance(exc, AuthError) or "Security.Unauthorized" in code or "AuthenticationRateLimit" in code:
-        msg = (f"{conn.where()} refused user {conn.user!r}: wrong user or password; set NEO4J_PASSWORD to the "
+        msg = (f"{where} refused user {user}: wrong user or password; set NEO4J_PASSWORD to the "
                "server's password (the local dev server's default is in docs/neo4j.md)")
     elif isinstance(exc, (ServiceUnavailable, SessionExpired)) and scheme in _TLS_SCHEMES and _answers(conn.uri):
-        plain = "bolt://" + conn.uri.split("://", 1)[1]
+        plain = "bolt://" + uri.split("://", 1)[1]
         cert = ("" if scheme.endswith("+ssc") else
                 f", or its certificate is not trusted (a self-signed one needs {scheme.split('+')[0]}+ssc)")
-        msg = (f"{conn.where()}: a server answers there, but the encrypted ({scheme}) connection failed: it does "
+        msg = (f"{where}: a server answers there, but the encrypted ({scheme}) connection failed: it does "
                f"not speak TLS (the local `kg neo4j start` server does not: use --uri {plain}){cert}")
     elif isinstance(exc, (ServiceUnavailable, SessionExpired)):
-        msg = (f"cannot reach {conn.where()}: no Neo4j server answers there; start one with `kg neo4j start` "
+        msg = (f"cannot reach {where}: no Neo4j server answers there; start one with `kg neo4j start` "
                "or pass the right --uri")
     elif "DatabaseNotFound" in code or "Database.DatabaseNotFound" in code:
-        msg = (f"{conn.where()} has no database {conn.database!r}; Neo4j Community has one user database, "
+        msg = (f"{where} has no database {database}; Neo4j Community has one user database, "
                "'neo4j' (--database neo4j)")
     elif isinstance(exc, ConfigurationError):
-        msg = f"cannot connect to {conn.uri!r}: {exc}"
+        msg = f"cannot connect to {uri!r}: {hide(exc)}"
     elif isinstance(exc, (ClientError, Neo4jError)):
-        msg = f"{conn.where()} refused a statement: {code or type(exc).__name__}: {getattr(exc, 'message', exc)}"
+        msg = (f"{where} refused a statement: {hide(code) or type(exc).__name__}: "
+               f"{hide(getattr(exc, 'message', exc))}")
     elif isinstance(exc, DriverError):
-        msg = f"{conn.where()}: {type(exc).__name__}: {exc}"
+        msg = f"{where}: {type(exc).__name__}: {hide(exc)}"
     else:
-        msg = f"{conn.where()}: {type(exc).__name__}: {exc}"
-    if conn.password:
-        msg = msg.replace(conn.password, "***")
+        msg = f"{where}: {type(exc).__name__}: {hide(exc)}"
     return StoreError(msg)
 
 

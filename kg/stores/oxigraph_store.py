@@ -80,6 +80,11 @@ def _is_store(path: Path) -> bool:
 
 
 def _missing(store_dir: Path) -> StoreError:
+    if store_dir.is_dir() and any(store_dir.iterdir()):  # filling it would be refused: do not suggest it
+        return StoreError(
+            f"{store_dir}: not an Oxigraph store (the folder holds other files); --store takes the store folder "
+            "that `kg run CORPUS --out OUT` fills (OUT/store) or `kg load oxigraph EXTRACTS_DIR --store DIR` makes"
+        )
     return StoreError(
         f"{store_dir}: no Oxigraph store here; fill one with `kg run CORPUS --out OUT` (OUT/store) "
         f"or `kg load oxigraph EXTRACTS_DIR --store {store_dir}`"

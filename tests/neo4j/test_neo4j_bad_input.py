@@ -144,3 +144,21 @@ def test_a_renamed_document_id_names_the_clash_and_the_fix(empty_db, cli_env, wr
     assert result.exit_code == 0, result.output
     records, _, _ = empty_db.execute_query("MATCH (d:Document) RETURN collect(d.id) AS ids")
     assert records[0]["ids"] == ["plan-article-2022"]
+
+
+@pytest.mark.parametrize("wrong", ["password", "neo4j", "server"])
+def test_a_password_that_is_a_common_word_leaves_the_message_whole(empty_db, cli_env, small_extracts, wrong,
+                                                                   tmp_path, monkeypatch):
+    """The password was hidden by replacing it everywhere in the message, kg's own words too: a user who tried
+    NEO4J_PASSWORD=password read "wrong user or ***", and =neo4j "the default is in docs/***.md"."""
+    monkeypatch.chdir(tmp_path)
+    result = load(dict(cli_env, NEO4J_PASSWORD=wrong), str(small_extracts))
+    assert result.exit_code == 5
+    line = one_line(result)
+    assert ("wrong user or password; set NEO4J_PASSWORD to the server's password "
+            "(the local dev server's default is in docs/neo4j.md)") in line
+    # the user name is hidden only when it is the password itself (neo4j/neo4j)
+    assert line.count("***") == (1 if wrong == "neo4j" else 0), line
+    down = load(dict(cli_env, NEO4J_PASSWORD=wrong, NEO4J_URI=f"bolt://127.0.0.1:{unused_port()}"),
+                str(small_extracts))
+    assert "***" not in one_line(down) and "no Neo4j server answers there" in one_line(down)

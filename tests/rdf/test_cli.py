@@ -258,3 +258,47 @@ def test_an_issue_id_hint_gives_an_issue_example(tmp_path: Path) -> None:
         "--param issue='Police Funding' looks like a name, but query 'by-issue' takes an issue id: ids are lower "
         "case with hyphens, like police-funding; did you mean --param issue=police-funding?"]
     assert saved.hints({"issue": "police-funding"}) == []
+
+
+def test_ad_hoc_query_file_without_a_header_takes_parameters(small_extracts: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A user's own .rq without a `# params:` header takes any --param, typed or not, from a relative path (it
+    was refused: "unknown parameter 'n'; it takes no parameters", as if it had said `params: none`)."""
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(app, ["load", "oxigraph", str(small_extracts)]).exit_code == 0  # fills out/store
+    Path("mine.rq").write_text("SELECT ?n ?who WHERE { }", encoding="utf-8")
+    result = runner.invoke(app, ["query", "sparql", "mine.rq", "--param", "n:int=5", "-p", "who=ken-marsh",
+                                 "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["rows"] == [{"n": 5, "who": "ken-marsh"}]
+    # a header that says `params: none` still refuses one
+    Path("none.rq").write_text("# params: none\nSELECT ?n WHERE { }", encoding="utf-8")
+    result = runner.invoke(app, ["query", "sparql", "none.rq", "--param", "n=5"])
+    assert result.exit_code == 4 and "unknown parameter 'n'; it takes no parameters" in result.output
+
+
+def test_booleans_in_csv_and_table_are_written_as_sparql_and_json_write_them(small_store: Path, tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--format csv` wrote Python's `True`; the same result in JSON is `true`, in SPARQL `true`."""
+    monkeypatch.chdir(tmp_path)
+    Path("ask.rq").write_text("SELECT ?b WHERE { }", encoding="utf-8")
+    for fmt, expected in (("csv", "b\ntrue"), ("table", "true")):
+        result = runner.invoke(app, ["query", "sparql", "ask.rq", "-p", "b:bool=true", "-f", fmt,
+                                     "--store", str(small_store)])
+        assert result.exit_code == 0, result.output
+        assert expected in result.stdout and "True" not in result.stdout, result.stdout
+
+
+def test_store_option_on_a_folder_of_other_files(small_extracts: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """`kg query sparql node-count --store extracts` suggested `kg load oxigraph EXTRACTS_DIR --store extracts`,
+    which kg then refuses (the folder holds other files): say what --store takes instead."""
+    import shutil
+
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(small_extracts, "extracts")
+    result = runner.invoke(app, ["query", "sparql", "node-count", "--store", "extracts"])
+    assert result.exit_code == 5
+    assert result.output.strip() == ("kg: error: extracts: not an Oxigraph store (the folder holds other files); "
+                                     "--store takes the store folder that `kg run CORPUS --out OUT` fills "
+                                     "(OUT/store) or `kg load oxigraph EXTRACTS_DIR --store DIR` makes")
