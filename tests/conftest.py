@@ -68,8 +68,11 @@ def neo4j_server(tmp_path_factory):
     http = _free_port()
     while http == bolt:
         http = _free_port()
+    # the bad-input tests give wrong passwords on purpose; after 3 in a row Neo4j would refuse even the right
+    # one for a few seconds, failing whichever tests come next: the test server does not lock out
     settings = ns.ServerSettings(data=tmp_path_factory.mktemp("neo4j-instance"), bolt_port=bolt, http_port=http,
-                                 heap="512m", pagecache="64m")
+                                 heap="512m", pagecache="64m",
+                                 extra_conf=("dbms.security.auth_max_failed_attempts=0",))
     password = "t-" + secrets.token_urlsafe(12)
     ns.start(settings, password=password)
     yield settings, password

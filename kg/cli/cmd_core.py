@@ -25,8 +25,9 @@ _CODEBOOK_HELP = "Issue codebook, YAML or SKOS Turtle (default: the built-in pol
 #: every tenth of it, at least every PROGRESS_SECONDS while it moves, and at its end.
 PROGRESS_SECONDS = 5.0
 #: Stages whose lines wait until they have taken this long (reading is usually quick, and a bad file named on
-#: the command line must give one line, not progress and then the error).
-QUIET_STAGES = {"read": 2.0}
+#: the command line must give one line, not progress and then the error; a Neo4j load refused by the server
+#: likewise).
+QUIET_STAGES = {"read": 2.0, "loading": 2.0}
 
 
 class PlainProgress:

@@ -6,6 +6,7 @@ Each parses its options and calls one library function (``kg.stores.rdf``, ``kg.
 
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, List, Optional
@@ -16,17 +17,30 @@ from rich.console import Console
 from kg.cli import export_app, load_app, query_app, serve_app
 from kg.cli._common import handle_errors, note_hints, parse_params
 
+#: Without a terminal, progress lines start once the work has taken this long.
+PLAIN_AFTER_SECONDS = 2.0
+
 _STORE_HELP = "Oxigraph store folder (default: out/store, which `kg run CORPUS --out out` fills)."
 
 
 @contextmanager
 def _status(message: str) -> Iterator[Callable[[str], None]]:
     """A rich spinner on stderr while long work runs; the library reports its stages through the callback.
-    Without a terminal (a log, a pipe), each stage is one plain line on stderr instead."""
+    Without a terminal (a log, a pipe), the stages are plain lines on stderr once the work has taken
+    ``PLAIN_AFTER_SECONDS`` (quick work, and a bad input's one-line error, stay silent)."""
     console = Console(stderr=True)
     if not console.is_terminal:
-        typer.echo(f"{message}...", err=True)
-        yield lambda msg: typer.echo(f"{msg}...", err=True)
+        started = time.monotonic()
+        said: list[str] = []
+
+        def plain(msg: str) -> None:
+            if time.monotonic() - started >= PLAIN_AFTER_SECONDS:
+                if not said:
+                    typer.echo(f"{message}...", err=True)
+                said.append(msg)
+                typer.echo(f"{msg}...", err=True)
+
+        yield plain
         return
     with console.status(message) as status:
         yield lambda msg: status.update(msg)

@@ -22,7 +22,6 @@ def test_corrections_reach_neo4j(empty_db, cli_env, tmp_path):
     kx.write(corrected_extract(), out)
     res = runner.invoke(app, ["load", "neo4j", str(out)], env=cli_env)
     assert res.exit_code == 0, res.output
-    assert "loading" in res.stderr  # no terminal: progress as plain lines (issue 15, item 20)
     rows, _, _ = empty_db.execute_query(
         "MATCH (s:Statement) RETURN s.id AS id, s.corrected AS corrected, s.corrected_by AS by ORDER BY id")
     got = {r["id"]: (r["corrected"], r["by"]) for r in rows}

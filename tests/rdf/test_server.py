@@ -249,6 +249,11 @@ def test_a_signal_to_kg_serve_sparql_stops_oxigraph(small_store: Path, tmp_path:
         for child in children:  # an orphan of a failed run: do not leave it holding the port and the lock
             if not _gone(child):
                 os.kill(child, signal.SIGKILL)
+    # free once the child's sockets are closed (polled: the kernel may take a moment after a SIGKILL, and on a
+    # busy machine an outgoing connection may briefly hold the same ephemeral port number)
+    deadline = time.monotonic() + 15
+    while not port_free(port) and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert port_free(port)
     writable = pyoxigraph.Store(str(store))  # the lock is free again
     assert sum(1 for _ in writable.quads_for_pattern(None, None, None)) > 0
