@@ -168,7 +168,8 @@ def merge(base: dict[str, Any], current: dict[str, Any], machine: dict[str, Any]
     for sid, cs in c_st.items():
         if sid not in b_st:  # added by a person
             st = dict(cs)
-            st.setdefault("corrected", {}).setdefault(_WHOLE_STATEMENT, {"by": by, "at": at, "machine": None})
+            st["corrected"] = {_WHOLE_STATEMENT: {"by": by, "at": at, "machine": None},
+                               **(cs.get("corrected") or {})}  # a copy: the person's file stays as read
             if not _span_holds(st, text):
                 aside.append({"statement": cs, "why": "its span no longer reproduces its text in the document"})
                 continue
@@ -245,21 +246,23 @@ def merge(base: dict[str, Any], current: dict[str, Any], machine: dict[str, Any]
 class _Planned:
     path: Path
     machine: Extract
-    result: dict[str, Any]  # what the extracts file will hold
-    report: MergeReport
+    machine_text: str  # ``extracts_io.dumps(machine)``: the new base, and the file when nothing was corrected
+    result: dict[str, Any] | None = None  # what the file will hold when a person's work was merged in
+    report: MergeReport = field(default_factory=lambda: MergeReport(document=""))
     replaced_bytes: bytes | None = None
 
     def extract(self) -> Extract:
-        return Extract.from_dict(self.result)
+        return self.machine if self.result is None else Extract.from_dict(self.result)
 
 
 def _plan(extract: Extract, out_dir: Path, now: datetime) -> _Planned:
     doc_id = extract.document.id
     path = extracts_io.path_for(out_dir, doc_id)
-    machine = json.loads(extracts_io.dumps(extract))
+    machine_text = extracts_io.dumps(extract)
+    machine = json.loads(machine_text)
     base = _load_json(state_path(out_dir, MACHINE_DIR, doc_id))
     current = _load_json(path)
-    planned = _Planned(path=path, machine=extract, result=machine, report=MergeReport(document=doc_id))
+    planned = _Planned(path=path, machine=extract, machine_text=machine_text, report=MergeReport(document=doc_id))
     if current is None or current == machine:
         return planned
     if base is None:
@@ -291,15 +294,20 @@ def reconcile_all(extracts: list[Extract], out_dir: Path | str, *,
     now = now or datetime.now(timezone.utc)
     out_dir = Path(out_dir)
     plans = [_plan(ex, out_dir, now) for ex in extracts]
+    written: list[Extract] = []
     for p in plans:
         doc_id = p.machine.document.id
+        merged = p.extract()
+        written.append(merged)
         if p.replaced_bytes is not None and p.report.replaced_file is not None:
             extracts_io.atomic_write_bytes(p.report.replaced_file, p.replaced_bytes)
         if p.report.unapplied_file is not None:
             body = {"document": doc_id, "file": str(p.path), "at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
                     "corrections": p.report.unapplied}
-            extracts_io.atomic_write_text(p.report.unapplied_file, json.dumps(body, ensure_ascii=False, indent=1) + "\n")
+            extracts_io.atomic_write_text(p.report.unapplied_file,
+                                          json.dumps(body, ensure_ascii=False, indent=1) + "\n")
         if p.report.kept_file_as_is is None:
-            extracts_io.atomic_write_text(p.path, extracts_io.dumps(p.extract()))
-        extracts_io.atomic_write_text(state_path(out_dir, MACHINE_DIR, doc_id), extracts_io.dumps(p.machine))
-    return [p.extract() for p in plans], [p.report for p in plans]
+            text = p.machine_text if p.result is None else extracts_io.dumps(merged)
+            extracts_io.atomic_write_text(p.path, text)
+        extracts_io.atomic_write_text(state_path(out_dir, MACHINE_DIR, doc_id), p.machine_text)
+    return written, [p.report for p in plans]

@@ -174,12 +174,7 @@ def check(data: dict[str, Any], where: str) -> None:
         raise ExtractsError(f"{where}: document/posts/{post_at[looped]}: its replies go round in a circle "
                             f"(reply_to leads back to post {looped})")
 
-    actor_at: dict[str, int] = {}
-    for n, a in enumerate(data["actors"]):
-        if a["id"] in actor_at:
-            raise ExtractsError(f"{where}: actors/{n}: two actors share an id "
-                                f"({a['id']!r}, also actors/{actor_at[a['id']]})")
-        actor_at[a["id"]] = n
+    actor_at = _positions(data, "actors", where)
     for n, a in enumerate(data["actors"]):
         for k, r in enumerate(a["roles"]):
             at = f"{where}: actors/{n}/roles/{k}"
@@ -188,19 +183,9 @@ def check(data: dict[str, Any], where: str) -> None:
                 raise ExtractsError(f"{at}: start and end are both given or both null")
             if start is not None and (problem := _span_problem(start, end, size)):
                 raise ExtractsError(f"{at}: {problem}")
-    issue_at: dict[str, int] = {}
-    for n, i in enumerate(data["issues"]):
-        if i["id"] in issue_at:
-            raise ExtractsError(f"{where}: issues/{n}: two issues share an id "
-                                f"({i['id']!r}, also issues/{issue_at[i['id']]})")
-        issue_at[i["id"]] = n
+    issue_at = _positions(data, "issues", where)
 
-    statement_at: dict[str, int] = {}
-    for n, s in enumerate(data["statements"]):
-        if s["id"] in statement_at:
-            raise ExtractsError(f"{where}: statements/{n}: two statements share an id "
-                                f"({s['id']!r}, also statements/{statement_at[s['id']]})")
-        statement_at[s["id"]] = n
+    statement_at = _positions(data, "statements", where)
     post_speaker: dict[int, tuple[str, int]] = {}
     reply_parent: dict[str, str] = {}
     for n, s in enumerate(data["statements"]):
@@ -333,6 +318,18 @@ def dumps(extract: Extract) -> str:
     return json.dumps(extract.to_dict(), ensure_ascii=False, indent=1, sort_keys=False) + "\n"
 
 
+def _positions(data: dict[str, Any], key: str, where: str) -> dict[str, int]:
+    """``{id: index}`` of the items of ``data[key]`` (actors, issues, statements); two items sharing an id
+    raise ``ExtractsError`` naming both."""
+    at: dict[str, int] = {}
+    for n, item in enumerate(data[key]):
+        if item["id"] in at:
+            raise ExtractsError(f"{where}: {key}/{n}: two {key} share an id "
+                                f"({item['id']!r}, also {key}/{at[item['id']]})")
+        at[item["id"]] = n
+    return at
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -344,7 +341,8 @@ _TMP = re.compile(r"^\..+\.(\d+)-[^.]+\.tmp$")  # .NAME.<pid>-<random>.tmp
 _OLD_TMP_AGE = 3600.0  # seconds: a temporary file of an older kg (no pid in its name) older than this is stale
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (a stale temporary file or store version is one whose writer is gone)."""
     if pid <= 0:
         return False
     try:
@@ -373,7 +371,7 @@ def remove_stale_temp_files(folder: Path) -> list[Path]:
         m = _TMP.match(name)
         try:
             if m:
-                if _pid_alive(int(m.group(1))):
+                if pid_alive(int(m.group(1))):
                     continue
             elif now - entry.stat(follow_symlinks=False).st_mtime < _OLD_TMP_AGE:
                 continue

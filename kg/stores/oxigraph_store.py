@@ -47,6 +47,7 @@ import pyoxigraph as ox
 
 from kg import queries as kq
 from kg.errors import QueryError, StoreError
+from kg.extracts import pid_alive
 from kg.graph.model import Graph
 from kg.namespace import ONTOLOGY_IRI, PREFIXES
 from kg.records import Extract
@@ -217,18 +218,6 @@ def _hold_writer_lock(store_dir: Path, path: Path) -> int | None:
 _PID = re.compile(r"\.v-(\d+)-")
 
 
-def _pid_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _remove_stale(store_dir: Path) -> list[Path]:
     """Delete the versions of ``store_dir`` that are not current and that nobody reads or fills, and the
     ``.new-`` / ``.old-`` folders an older kg left when it was killed. Returns what was deleted."""
@@ -251,7 +240,7 @@ def _remove_stale(store_dir: Path) -> list[Path]:
             if (path / READERS_LOCK).exists():
                 continue  # read or being filled by a live process
             # no lock file: an older kg's folder, or one a live fill has only just created
-            if age < _YOUNG or (m and _pid_alive(int(m.group(1)))):
+            if age < _YOUNG or (m and pid_alive(int(m.group(1)))):
                 continue
             store = path / "store" if (path / "store").is_dir() else path
             if _is_store(store):
@@ -262,7 +251,7 @@ def _remove_stale(store_dir: Path) -> list[Path]:
                 os.close(writer)
         elif not _is_store(path):
             # nobody holds it, but a live fill may be between creating it and locking it
-            if (m and _pid_alive(int(m.group(1)))) or (not m and age < _YOUNG):
+            if (m and pid_alive(int(m.group(1)))) or (not m and age < _YOUNG):
                 os.close(fd)
                 continue
         try:
