@@ -264,11 +264,19 @@ def strongest_relations(graph, kind: str, limit: int = 5) -> list[dict[str, Any]
     return rows[:limit]
 
 
+def _role_only_organisations(result: RunResult) -> str:
+    """Why the graph's Actor count can exceed the extracts' actors: organisations named only in roles."""
+    extra = result.counts.get("Actor", result.actors) - result.actors
+    if extra <= 0:
+        return ""
+    return f" (the graph has {result.actors + extra}: {extra} more named only as a role's organisation)"
+
+
 def summary_markdown(result: RunResult) -> str:
     lines = [
         "# kg run summary", "",
         f"- documents: {result.documents}", f"- statements: {result.statements}",
-        f"- actors: {result.actors}", f"- issues: {result.issues}", "",
+        f"- actors: {result.actors}{_role_only_organisations(result)}", f"- issues: {result.issues}", "",
         "## Graph", "",
         *(f"- {k}: {v}" for k, v in sorted(result.counts.items())), "",
     ]

@@ -22,7 +22,9 @@ EXTRA=("$@")
 [ -f "$ROOT/.venv/bin/activate" ] && . "$ROOT/.venv/bin/activate"
 mkdir -p "$OUT"
 
-# `kg eval`, also before kg/cli/__init__.py imports kg.cli.cmd_eval (importing it registers the command)
+# this checkout's kg, whichever kg is on PATH (and also before kg/cli/__init__.py imports kg.cli.cmd_eval)
+export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
+kg() { python -m kg "$@"; }
 kg_eval() { python -c 'import sys, kg.cli.cmd_eval; from kg.cli import main; main(sys.argv[1:])' eval "$@"; }
 
 run_set() {  # name docs gold

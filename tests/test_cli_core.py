@@ -201,3 +201,27 @@ def test_help_text_wraps_to_the_terminal_not_to_the_source(name, monkeypatch):
     for line, following in zip(text, text[1:]):
         if line and following:
             assert len(line) + 1 + len(following.split()[0]) > 76, (line, following)
+
+
+def test_python_dash_m_kg_is_the_same_cli():
+    """``python -m kg`` runs the CLI (scripts use it to run the checkout's own code)."""
+    import subprocess
+    import sys
+
+    import kg
+
+    out = subprocess.run([sys.executable, "-m", "kg", "--version"], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert kg.__version__ in out.stdout
+
+
+@pytest.mark.parametrize("actors, graph_actors, expected", [
+    (40, 41, "- actors: 40 (the graph has 41: 1 more named only as a role's organisation)"),
+    (40, 40, "- actors: 40\n"),
+])
+def test_summary_explains_actor_count(tmp_path, actors, graph_actors, expected):
+    from kg.pipeline import RunResult, summary_markdown
+
+    result = RunResult(out_dir=tmp_path, documents=1, statements=3, actors=actors, issues=1,
+                       counts={"Actor": graph_actors})
+    assert expected in summary_markdown(result)

@@ -65,6 +65,9 @@ def start(
         status = neo4j_server.start(settings, progress=note)
     typer.echo(status.summary())
     typer.echo(f"Open Neo4j Browser: {status.browser_connect_url or settings.browser_connect_url()}")
+    if status.bolt_uri and status.bolt_uri != neo4j_store.DEFAULT_URI:
+        typer.echo(f"Not the default port: give the other commands --uri {status.bolt_uri} "
+                   f"(or export NEO4J_URI={status.bolt_uri})")
 
 
 @neo4j_app.command("stop")

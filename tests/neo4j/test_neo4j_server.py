@@ -35,6 +35,9 @@ def test_start_when_running_says_so_and_prints_the_browser_address(neo4j_server)
     assert f"http://127.0.0.1:{settings.http_port}/browser/?dbms=neo4j://neo4j@127.0.0.1:{settings.bolt_port}" \
         in result.stdout
     assert password not in result.output
+    # the session's server is on a free port, not 7687: the other commands need its address
+    assert settings.bolt_port != 7687
+    assert f"--uri {settings.bolt_uri}" in result.stdout
 
 
 def test_data_are_kept_between_starts(neo4j_server, driver):
