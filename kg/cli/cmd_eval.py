@@ -69,7 +69,8 @@ def eval_cmd(
         from kg.evaluation.network import write_plots
 
         written = write_plots(report.network, plot)
-        typer.echo(f"wrote {', '.join(str(p) for p in written)}", err=True)
+        typer.echo(f"--plot: wrote {', '.join(str(p) for p in written)}" if written else
+                   "--plot: no pictures: the gold files label no stance", err=True)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
     else:

@@ -230,7 +230,7 @@ def _gold_actors(gold: GoldDocument) -> list:
 
 
 def align_actors(gold: GoldDocument, extract: Extract, matches: Sequence[tuple[int, str]]) -> tuple[dict[str, str], Counter]:
-    """Predicted actor id -> actor label (a gold label when aligned), and how each was aligned."""
+    """Predicted speaker id -> actor label (a gold label when aligned), and how each was aligned."""
     statements = {s.id: s for s in extract.statements}
     actors = {a.id: a for a in extract.actors}
     votes: dict[str, Counter] = {}
@@ -241,7 +241,10 @@ def align_actors(gold: GoldDocument, extract: Extract, matches: Sequence[tuple[i
     candidates = _gold_actors(gold)
     out: dict[str, str] = {}
     how: Counter = Counter()
+    speakers = {s.speaker for s in extract.statements}
     for aid, actor in actors.items():
+        if aid not in speakers:  # an actor who says nothing is in no matrix or network
+            continue
         if aid in votes:
             out[aid] = sorted(votes[aid].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
             how["by statements"] += 1
@@ -309,7 +312,12 @@ class Aligned:
     predicted: dict[str, list[Row]]
     issue_map: dict[str, dict]
     actor_alignment: Counter
-    stance: bool
+    stance: bool  # whether the gold files label stance
+    issues: bool  # whether they label issues
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        return LEVELS if self.issues else tuple(lv for lv in LEVELS if lv != "issue")
 
 
 def align(pairs: Sequence[tuple[GoldDocument, Extract, DocumentResult]]) -> Aligned:
@@ -337,7 +345,7 @@ def align(pairs: Sequence[tuple[GoldDocument, Extract, DocumentResult]]) -> Alig
             pred_rows["document"].append(Row(s.id, gold.id, s.start, labels[s.speaker], gold.id,
                                              QUALIFIER[s.stance], when))
     stance = any(s.stance is not None for g, _, _ in pairs for s in g.statements)
-    return Aligned(gold_rows, pred_rows, detail, how, stance)
+    return Aligned(gold_rows, pred_rows, detail, how, stance, bool(gold_rows["issue"]))
 
 
 # ------------------------------------------------------------------------------------------- report
@@ -345,6 +353,7 @@ def align(pairs: Sequence[tuple[GoldDocument, Extract, DocumentResult]]) -> Alig
 class NetworkReport:
     matcher: str
     stance: bool  # whether the gold files label stance (else only actor figures)
+    issues: bool  # whether they label issues (else no actor x issue level)
     issue_map: dict[str, dict]
     actor_alignment: Counter
     overall: dict[str, Comparison]
@@ -355,7 +364,7 @@ class NetworkReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "matcher": self.matcher, "gold_stance": self.stance,
+            "matcher": self.matcher, "gold_stance": self.stance, "gold_issues": self.issues,
             "actor_alignment": dict(self.actor_alignment), "issue_map": self.issue_map,
             "overall": {lv: c.to_dict() for lv, c in self.overall.items()},
             "window": self.window, "step": self.step,
@@ -380,20 +389,21 @@ def compare_networks(pairs: Sequence[tuple[GoldDocument, Extract, DocumentResult
     ``pairs``: each gold document with its extract and its ``DocumentResult`` (for the statement matches)."""
     check_window(window, step)
     al = align(pairs)
-    overall = {lv: compare_rows(al.gold[lv], al.predicted[lv], level=lv, stance=al.stance) for lv in LEVELS}
-    report = NetworkReport(ALIGN_MATCHER, al.stance, al.issue_map, al.actor_alignment, overall, window, step)
+    overall = {lv: compare_rows(al.gold[lv], al.predicted[lv], level=lv, stance=al.stance) for lv in al.levels}
+    report = NetworkReport(ALIGN_MATCHER, al.stance, al.issues, al.issue_map, al.actor_alignment, overall,
+                           window, step)
     if window is None:
         return report
-    dated = [r for lv in LEVELS for rows in (al.gold[lv], al.predicted[lv]) for r in rows if r.date is not None]
+    dated = [r for lv in al.levels for rows in (al.gold[lv], al.predicted[lv]) for r in rows if r.date is not None]
     report.undated = {f"{side} {lv}": sum(1 for r in rows[lv] if r.date is None)
-                      for side, rows in (("gold", al.gold), ("predicted", al.predicted)) for lv in LEVELS}
+                      for side, rows in (("gold", al.gold), ("predicted", al.predicted)) for lv in al.levels}
     report.undated = {k: n for k, n in report.undated.items() if n}
     if not dated:
         raise ConfigError("--window needs dated statements, and none has a date (the extracts' "
                           "document.published, a post's or statement's published)")
     for lo, hi in windows(dated, window=window, step=step):
         part = {}
-        for lv in LEVELS:
+        for lv in al.levels:
             g = [r for r in al.gold[lv] if r.date is not None and lo <= r.date <= hi]
             p = [r for r in al.predicted[lv] if r.date is not None and lo <= r.date <= hi]
             part[lv] = compare_rows(g, p, level=lv, stance=al.stance)
@@ -404,7 +414,8 @@ def compare_networks(pairs: Sequence[tuple[GoldDocument, Extract, DocumentResult
 
 def write_plots(report: NetworkReport, folder: Path) -> list[Path]:
     """Side-by-side heatmaps of the gold and predicted net-position matrices, one PNG per level:
-    ``FOLDER/matrix-issue.png`` and ``FOLDER/matrix-document.png``."""
+    ``FOLDER/matrix-issue.png`` and ``FOLDER/matrix-document.png``. Nothing is drawn when the gold files
+    label no stance (every net position would be 0)."""
     from kg.analysis.plots import heatmap_pair
 
     folder = Path(folder)
@@ -414,7 +425,9 @@ def write_plots(report: NetworkReport, folder: Path) -> list[Path]:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ConfigError(f"--plot {folder}: cannot create the folder: {exc.strerror or exc}") from None
-    out = []
+    out: list[Path] = []
+    if not report.stance:
+        return out
     for lv, c in report.overall.items():
         if c.gold_matrix is None or c.predicted_matrix is None:
             continue

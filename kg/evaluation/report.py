@@ -145,6 +145,8 @@ def network_tables(net) -> list[Table]:
                "over the cells both have; coverage: both / gold cells.")
     if not net.stance:
         caption += " The gold files label no stance: only actor figures."
+    if not net.issues:
+        caption += " The gold files label no issues: no actor x issue level."
     t = Table(title="Network: actor x issue stance matrix, gold vs predicted", caption=caption)
     for col in ("level", "gold rows", "pred rows", "actors g/p/both", "actor P / R", "cells g/p/both",
                 "coverage", "pearson", "spearman", "sign agr.", "sign agr. both"):
