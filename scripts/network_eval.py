@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kg.errors import KGError  # noqa: E402
-from kg.evaluation import evaluate  # noqa: E402
+from kg.errors import KGError
+from kg.evaluation import evaluate
 
 
 def fmt(x: float | None, pct: bool = False) -> str:

@@ -33,12 +33,20 @@ from typing import Any, Sequence
 import numpy as np
 
 from kg.analysis.matrix import StanceMatrix, matrix_from_rows
-from kg.analysis.network import QUALIFIER, Row, onemode, parse_date, parse_duration, statement_table, windows
+from kg.analysis.network import (
+    QUALIFIER,
+    Row,
+    onemode,
+    parse_date,
+    parse_duration,
+    statement_table,
+    windows,
+)
 from kg.errors import ConfigError, InputError
 from kg.evaluation.gold import GoldDocument
 from kg.evaluation.match import speakers_match
 from kg.evaluation.score import ERROR_MATCHERS, DocumentResult
-from kg.records import Actor, Extract
+from kg.records import Extract
 
 #: the statement matcher whose matches align actors and issues
 ALIGN_MATCHER = ERROR_MATCHERS[0]
@@ -246,7 +254,7 @@ def align_actors(gold: GoldDocument, extract: Extract, matches: Sequence[tuple[i
         if aid not in speakers:  # an actor who says nothing is in no matrix or network
             continue
         if aid in votes:
-            out[aid] = sorted(votes[aid].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+            out[aid] = min(votes[aid].items(), key=lambda kv: (-kv[1], kv[0]))[0]
             how["by statements"] += 1
             continue
         by_name = None if actor.type == "anonymous" else next(

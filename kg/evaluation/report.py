@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 
@@ -16,6 +17,9 @@ from kg.errors import ConfigError
 from kg.evaluation.match import MATCHERS
 from kg.evaluation.score import ErrorRow, Report
 from kg.extracts import atomic_write_text
+
+if TYPE_CHECKING:
+    from kg.evaluation.network import NetworkReport
 
 
 def _pct(x: float | None) -> str:
@@ -133,7 +137,7 @@ def _matrix_cells(c) -> list[str]:
                     _pct(m.sign_agreement), _pct(m.sign_agreement_common)]
 
 
-def network_tables(net) -> list[Table]:
+def network_tables(net: NetworkReport) -> list[Table]:
     """The "Network" section: gold and predicted stance matrices and agreement / conflict networks compared,
     overall and per time window; the gold-issue mapping. ``net`` is a ``kg.evaluation.network.NetworkReport``."""
     out = []

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from kg import extracts as extracts_io
 from kg.errors import ExtractsError
@@ -22,6 +22,9 @@ from kg.evaluation.match import (MATCHERS, Item, coverage, org_equivalents, role
                                  surname)
 from kg.evaluation.text import content_tokens, dice, is_pronoun, name_tokens, words, Locator
 from kg.records import Actor, Extract, Role, Statement
+
+if TYPE_CHECKING:  # kg.evaluation.network imports this module
+    from kg.evaluation.network import NetworkReport
 
 DEFAULT_MATCHERS: tuple[str, ...] = ("dice", "ggt-0.3", "ggt-0.8")
 STRICT_MATCHERS: tuple[str, ...] = DEFAULT_MATCHERS + ("exact",)
@@ -214,7 +217,7 @@ class Report:
     extracts_dir: Path
     matchers: tuple[str, ...]
     documents: list[DocumentResult]
-    network: Any = None  # kg.evaluation.network.NetworkReport, when computed (``evaluate`` does)
+    network: NetworkReport | None = None  # gold vs predicted matrices and networks (``evaluate`` fills it)
 
     def totals(self) -> dict[str, Counts]:
         out = {m: Counts() for m in self.matchers}

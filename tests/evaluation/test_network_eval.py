@@ -13,10 +13,10 @@ import json
 from pathlib import Path
 
 import pytest
+from evalkit import P, Workspace, build_extract
 from typer.testing import CliRunner
 
 import kg.cli.cmd_eval  # noqa: F401  (registers `kg eval`)
-from evalkit import P, Workspace, build_extract
 from kg.cli import app
 from kg.errors import ConfigError, InputError
 from kg.evaluation import evaluate
@@ -269,3 +269,14 @@ def test_sample_gold_as_its_own_prediction_is_perfect(ws: Workspace) -> None:
     for level in ("issue", "document"):
         got = figures(report, level)
         assert {k: got[k] for k in IDENTICAL} == IDENTICAL, level
+
+
+@pytest.mark.parametrize("option", [["--window", "1y"], ["--step", "1m"], ["--plot", "figs"]],
+                         ids=["window", "step", "plot"])
+def test_network_options_are_refused_between_coders(ws: Workspace, tmp_path: Path, option) -> None:
+    """Two extracts folders are compared for agreement between coders: the gold-only options are refused."""
+    ws.write_extract(build_extract("art", TEXT, predicted()))
+    result = runner.invoke(app, ["eval", str(ws.out), str(ws.out), *option])
+    assert result.exit_code == 2
+    assert len(result.output.strip().splitlines()) == 1 and "agreement between coders" in result.output
+    assert not (Path.cwd() / "figs").exists()
