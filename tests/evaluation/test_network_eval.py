@@ -280,3 +280,19 @@ def test_network_options_are_refused_between_coders(ws: Workspace, tmp_path: Pat
     assert result.exit_code == 2
     assert len(result.output.strip().splitlines()) == 1 and "agreement between coders" in result.output
     assert not (Path.cwd() / "figs").exists()
+
+
+GOLDEN = Path(__file__).parent / "golden" / "network-two-documents.json"
+
+
+def test_network_json_golden(ws: Workspace) -> None:
+    """The whole ``network`` object of ``kg eval --json`` for the two dated documents with ``--window 1y``
+    (its shape and every figure). Regenerate deliberately with KG_UPDATE_GOLDEN=1 and say why."""
+    import os
+
+    two_dated_documents(ws)
+    got = evaluate(ws.gold, ws.out, window="1y").network.to_dict()
+    text = json.dumps(got, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    if os.environ.get("KG_UPDATE_GOLDEN") == "1":
+        GOLDEN.write_text(text, encoding="utf-8")
+    assert text == GOLDEN.read_text(encoding="utf-8")
