@@ -27,11 +27,11 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 import numpy as np
 
-from kg.analysis.network import filter_rows, level_name, statement_table
+from kg.analysis.network import Row, filter_rows, level_name, statement_table
 from kg.cells import Number, cells, text_cell
 from kg.errors import ConfigError
 from kg.extracts import atomic_write_bytes, atomic_write_text
@@ -67,6 +67,30 @@ class StanceMatrix:
         np.divide(self.support, sided, out=out, where=sided > 0)
         return out
 
+    def reindex(self, actors: Sequence[str], issues: Sequence[str]) -> StanceMatrix:
+        """The same counts on the grid ``actors`` x ``issues`` (labels it lacks get no statements; labels
+        missing from the grid are dropped), e.g. to put two matrices side by side."""
+        ai = {a: n for n, a in enumerate(self.actors)}
+        ij = {j: n for n, j in enumerate(self.issues)}
+        rows = [ai.get(a) for a in actors]
+        cols = [ij.get(j) for j in issues]
+
+        def grid(a: np.ndarray) -> np.ndarray:
+            out = np.zeros((len(rows), len(cols)))
+            for r, i in enumerate(rows):
+                for c, j in enumerate(cols):
+                    if i is not None and j is not None:
+                        out[r, c] = a[i, j]
+            return out
+
+        evidence = {}
+        for r, i in enumerate(rows):
+            for c, j in enumerate(cols):
+                if i is not None and j is not None and (i, j) in self.evidence:
+                    evidence[(r, c)] = self.evidence[(i, j)]
+        return StanceMatrix(list(actors), list(issues), grid(self.support), grid(self.oppose),
+                            grid(self.neutral), self.level, evidence)
+
     def value(self, name: str) -> np.ndarray:
         """The values ``name`` as floats, NaN where the actor made no statement about the issue (and, for
         ``share``, where it took no side)."""
@@ -97,10 +121,17 @@ def stance_matrix(extracts: Iterable[Extract], *, level: str = "person", min_sta
                   date_to: date | str | None = None) -> StanceMatrix:
     """Actor x issue stance counts from extracts (see the module docstring)."""
     level = level_name(level)
-    if min_statements < 0:
+    if min_statements < 0:  # before reading anything
         raise ConfigError(f"--min-statements {min_statements} is negative; give 0 or more")
     rows = filter_rows(statement_table(extracts, level=level), aggregation="ignore", duplicates=duplicates,
                        date_from=date_from, date_to=date_to)
+    return matrix_from_rows(rows, level=level, min_statements=min_statements)
+
+
+def matrix_from_rows(rows: Sequence[Row], *, level: str = "person", min_statements: int = 1) -> StanceMatrix:
+    """The stance matrix of statement rows (``kg.analysis.network.statement_table``, filtered or not)."""
+    if min_statements < 0:
+        raise ConfigError(f"--min-statements {min_statements} is negative; give 0 or more")
     per_actor: dict[str, set[str]] = {}
     for r in rows:
         per_actor.setdefault(r.actor, set()).add(r.statement)

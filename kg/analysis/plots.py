@@ -63,39 +63,35 @@ def _dark(v: float, norm, data: np.ndarray) -> bool:
     return v / max(1.0, float(np.nanmax(data))) > 0.6
 
 
-def heatmap(matrix: StanceMatrix, path: Path, *, value: str = "net", title: str | None = None) -> Path:
-    """Actors x issues heatmap, diverging colours (red oppose, blue support), actors ordered by similarity."""
+_VALUE_LABELS = {"net": "net position (support - oppose)", "share": "share of support",
+                 "support": "supporting statements", "oppose": "opposing statements",
+                 "neutral": "neutral statements", "statements": "statements"}
+
+
+def _value_norm(value: str, top: float):
+    """Colour map and norm of a value: diverging for ``net`` (around 0) and ``share`` (around 0.5)."""
     from matplotlib.colors import TwoSlopeNorm
 
-    if not matrix.actors or not matrix.issues:  # say so in the picture rather than fail a whole run
-        fig = _figure(6, 2)
-        ax = fig.add_subplot(1, 1, 1)
-        ax.set_axis_off()
-        ax.text(0.5, 0.5, "Stance matrix: no actor has a statement about an issue", ha="center", va="center")
-        return _save(fig, path)
+    if value == "share":
+        return "RdBu", TwoSlopeNorm(vcenter=0.5, vmin=0.0, vmax=1.0)
+    if value == "net":
+        return "RdBu", TwoSlopeNorm(vcenter=0.0, vmin=-top, vmax=top)
+    return "Blues", None
+
+
+def _draw_heatmap(fig, ax, matrix: StanceMatrix, value: str, rows: Sequence[int], cols: Sequence[int],
+                  top: float, *, labels: bool = True):
+    """Draw ``matrix`` (rows and columns in the given order) on ``ax``; cells without a statement grey."""
     data = np.asarray(matrix.value(value), dtype=float)
-    said = matrix.statements > 0
-    rows = similarity_order(np.nan_to_num(data))
-    cols = similarity_order(np.nan_to_num(data).T)
-    data = np.where(said, data, np.nan)[np.ix_(rows, cols)]  # no statement: grey, not "0"
+    data = np.where(matrix.statements > 0, data, np.nan)[np.ix_(rows, cols)]  # no statement: grey, not "0"
     actors = [matrix.actors[i] for i in rows]
     issues = [matrix.issues[j] for j in cols]
     n, m = data.shape
-    fig = _figure(max(6.0, 1.0 + 0.75 * m + 0.09 * max(len(a) for a in actors)),
-                  max(4.0, 2.2 + 0.38 * n))
-    ax = fig.add_subplot(1, 1, 1)
-    norm: TwoSlopeNorm | None
-    if value == "share":
-        cmap, norm = "RdBu", TwoSlopeNorm(vcenter=0.5, vmin=0.0, vmax=1.0)
-    else:
-        top = max(1.0, float(np.nanmax(np.abs(data))))
-        cmap, norm = ("RdBu", TwoSlopeNorm(vcenter=0.0, vmin=-top, vmax=top)) if value == "net" else \
-            ("Blues", None)
-    masked = np.ma.masked_invalid(data)
+    cmap, norm = _value_norm(value, top)
     ax.set_facecolor("#d4d4d4")
-    im = ax.imshow(masked, cmap=cmap, norm=norm, aspect="auto")
+    im = ax.imshow(np.ma.masked_invalid(data), cmap=cmap, norm=norm, aspect="auto")
     ax.set_xticks(range(m), [_text(_wrap(x, 28)) for x in issues], rotation=40, ha="right", fontsize=9)
-    ax.set_yticks(range(n), [_text(a) for a in actors], fontsize=9)
+    ax.set_yticks(range(n), [_text(a) for a in actors] if labels else [], fontsize=9)
     if n * m <= 900:
         for i in range(n):
             for j in range(m):
@@ -105,15 +101,68 @@ def heatmap(matrix: StanceMatrix, path: Path, *, value: str = "net", title: str 
                 text = f"{v:.2f}" if value == "share" else f"{int(v)}" if float(v).is_integer() else f"{v:.1f}"
                 ax.text(j, i, text, ha="center", va="center", fontsize=8,
                         color="white" if _dark(v, norm, data) else "black")
-    label = {"net": "net position (support - oppose)", "share": "share of support",
-             "support": "supporting statements", "oppose": "opposing statements",
-             "neutral": "neutral statements", "statements": "statements"}[value]
-    fig.colorbar(im, ax=ax, shrink=0.8, label=label)
-    ax.set_title(title or f"Stance matrix ({matrix.level}s x issues, {label}; grey: no statement)", fontsize=11)
     ax.set_xticks(np.arange(-0.5, m, 1), minor=True)
     ax.set_yticks(np.arange(-0.5, n, 1), minor=True)
     ax.grid(which="minor", color="white", linewidth=1)
     ax.tick_params(which="minor", length=0)
+    return im
+
+
+def _top(*matrices: StanceMatrix, value: str) -> float:
+    values = [np.max(np.abs(np.nan_to_num(m.value(value)))) for m in matrices if m.actors and m.issues]
+    return max([1.0] + [float(v) for v in values])
+
+
+def heatmap(matrix: StanceMatrix, path: Path, *, value: str = "net", title: str | None = None) -> Path:
+    """Actors x issues heatmap, diverging colours (red oppose, blue support), actors ordered by similarity."""
+    if not matrix.actors or not matrix.issues:  # say so in the picture rather than fail a whole run
+        fig = _figure(6, 2)
+        ax = fig.add_subplot(1, 1, 1)
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, "Stance matrix: no actor has a statement about an issue", ha="center", va="center")
+        return _save(fig, path)
+    data = np.nan_to_num(np.where(matrix.statements > 0, matrix.value(value), np.nan))
+    rows, cols = similarity_order(data), similarity_order(data.T)
+    n, m = len(matrix.actors), len(matrix.issues)
+    fig = _figure(max(6.0, 1.0 + 0.75 * m + 0.09 * max(len(a) for a in matrix.actors)),
+                  max(4.0, 2.2 + 0.38 * n))
+    ax = fig.add_subplot(1, 1, 1)
+    im = _draw_heatmap(fig, ax, matrix, value, rows, cols, _top(matrix, value=value))
+    label = _VALUE_LABELS[value]
+    fig.colorbar(im, ax=ax, shrink=0.8, label=label)
+    ax.set_title(title or f"Stance matrix ({matrix.level}s x issues, {label}; grey: no statement)", fontsize=11)
+    return _save(fig, path)
+
+
+def heatmap_pair(left: StanceMatrix, right: StanceMatrix, path: Path, *, value: str = "net",
+                 titles: tuple[str, str] = ("gold", "predicted"), title: str | None = None) -> Path:
+    """Two stance matrices side by side on one grid: the union of their actors and issues, in one order
+    (similar rows next to each other, judged on both matrices), one colour scale; grey: no statement."""
+    actors = sorted(set(left.actors) | set(right.actors))
+    issues = sorted(set(left.issues) | set(right.issues))
+    if not actors or not issues:
+        fig = _figure(6, 2)
+        ax = fig.add_subplot(1, 1, 1)
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, "Stance matrices: no actor has a statement about an issue", ha="center", va="center")
+        return _save(fig, path)
+    a, b = left.reindex(actors, issues), right.reindex(actors, issues)
+    da = np.nan_to_num(np.where(a.statements > 0, a.value(value), np.nan))
+    db = np.nan_to_num(np.where(b.statements > 0, b.value(value), np.nan))
+    rows = similarity_order(np.hstack([da, db]))
+    cols = similarity_order(np.vstack([da, db]).T)
+    n, m = len(actors), len(issues)
+    width = max(4.0, 0.5 * m + 1.0)
+    fig = _figure(2 * width + 0.09 * max(len(x) for x in actors) + 1.5, max(4.0, 2.2 + 0.38 * n))
+    top = _top(a, b, value=value)
+    im = None
+    for k, (mat, name) in enumerate(((a, titles[0]), (b, titles[1]))):
+        ax = fig.add_subplot(1, 2, k + 1)
+        im = _draw_heatmap(fig, ax, mat, value, rows, cols, top, labels=k == 0)
+        ax.set_title(_text(name), fontsize=11)
+    label = _VALUE_LABELS[value]
+    fig.colorbar(im, ax=fig.axes, shrink=0.8, label=label)
+    fig.suptitle(title or f"Stance matrices ({left.level}s x issues, {label}; grey: no statement)", fontsize=12)
     return _save(fig, path)
 
 

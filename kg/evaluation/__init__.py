@@ -20,10 +20,13 @@ __all__ = [
 ]
 
 
-def evaluate(gold_dir: Path, extracts_dir: Path, *, strict: bool = False, errors_csv: Path | None = None) -> Report:
+def evaluate(gold_dir: Path, extracts_dir: Path, *, strict: bool = False, errors_csv: Path | None = None,
+             window: str | None = None, step: str | None = None) -> Report:
     """Score ``extracts_dir/<id>.json`` against each gold file of ``gold_dir``; with ``errors_csv``, also
-    write the per-statement error list there. ``strict`` adds exact-span matching (see ``kg eval --help``)."""
-    report = _evaluate(gold_dir, extracts_dir, strict=strict)
+    write the per-statement error list there. ``strict`` adds exact-span matching (see ``kg eval --help``).
+    ``report.network`` compares the stance matrix and agreement / conflict networks of gold and prediction,
+    overall and, with ``window`` (and ``step``), per time window (``kg.evaluation.network``)."""
+    report = _evaluate(gold_dir, extracts_dir, strict=strict, window=window, step=step)
     if errors_csv is not None:
         write_errors(report, errors_csv)
     return report

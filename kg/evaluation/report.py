@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 
@@ -16,6 +17,9 @@ from kg.errors import ConfigError
 from kg.evaluation.match import MATCHERS
 from kg.evaluation.score import ErrorRow, Report
 from kg.extracts import atomic_write_text
+
+if TYPE_CHECKING:
+    from kg.evaluation.network import NetworkReport
 
 
 def _pct(x: float | None) -> str:
@@ -106,4 +110,90 @@ def tables(report: Report) -> list[Table]:
                   _pct(c3.attributed_f1 if c3 else None), _pct(c3.speaker_accuracy if c3 else None),
                   _pct(doc.roles.f1) if doc.roles else "-")
     out.append(d)
+    if report.network is not None:
+        out.extend(network_tables(report.network))
+    return out
+
+
+def _num(x: float | None) -> str:
+    return "-" if x is None else f"{x:.2f}"
+
+
+def _level_name(level: str) -> str:
+    return {"issue": "actor x issue", "document": "actor x document"}.get(level, level)
+
+
+def _pr(f) -> str:
+    return "-" if f is None else f"{_pct(f.precision)} / {_pct(f.recall)}"
+
+
+def _matrix_cells(c) -> list[str]:
+    m = c.matrix
+    cells = [str(c.gold_rows), str(c.predicted_rows), f"{c.actors.gold}/{c.actors.predicted}/{c.actors.common}",
+             _pr(c.actors)]
+    if m is None:
+        return cells + ["-"] * 6
+    return cells + [f"{m.gold}/{m.predicted}/{m.common}", _pct(m.coverage), _num(m.pearson), _num(m.spearman),
+                    _pct(m.sign_agreement), _pct(m.sign_agreement_common)]
+
+
+def network_tables(net: NetworkReport) -> list[Table]:
+    """The "Network" section: gold and predicted stance matrices and agreement / conflict networks compared,
+    overall and per time window; the gold-issue mapping. ``net`` is a ``kg.evaluation.network.NetworkReport``."""
+    out = []
+    aligned = ", ".join(f"{k} {n}" for k, n in sorted(net.actor_alignment.items()))
+    caption = (f"Rows: statements (x issues) per level. Actors and cells: gold / predicted / both. Predicted actors "
+               f"aligned to gold ones ({aligned}) and gold issues to predicted ones through the {net.matcher} "
+               "statement matches. pearson, spearman: net positions (support - oppose) over the union of cells, "
+               "an absent cell as 0; sign agr.: same sign of net over the union (absent = 0); sign agr. both: "
+               "over the cells both have; coverage: both / gold cells.")
+    if not net.stance:
+        caption += " The gold files label no stance: only actor figures."
+    if not net.issues:
+        caption += " The gold files label no issues: no actor x issue level."
+    t = Table(title="Network: actor x issue stance matrix, gold vs predicted", caption=caption)
+    for col in ("level", "gold rows", "pred rows", "actors g/p/both", "actor P / R", "cells g/p/both",
+                "coverage", "pearson", "spearman", "sign agr.", "sign agr. both"):
+        t.add_column(col, justify="left" if col == "level" else "right")
+    for lv, c in net.overall.items():
+        t.add_row(_level_name(lv), *_matrix_cells(c))
+    out.append(t)
+    if net.stance:
+        e = Table(title="Network: agreement (congruence) and conflict ties, gold vs predicted",
+                  caption="DNA one-mode networks (no normalisation; neutral statements left out) built by "
+                          "kg.analysis.network from both sides; an edge is a pair of actors with weight > 0; "
+                          "wJ: weighted Jaccard, sum of min / sum of max weight over the union of edges")
+        for col in ("level", "ties", "edges g/p/both", "P", "R", "F1", "wJ"):
+            e.add_column(col, justify="left" if col in ("level", "ties") else "right")
+        for lv, c in net.overall.items():
+            for tie, f in c.ties.items():
+                e.add_row(_level_name(lv), tie, f"{f.gold}/{f.predicted}/{f.common}", _pct(f.precision),
+                          _pct(f.recall), _pct(f.f1), _num(f.weighted_jaccard))
+        out.append(e)
+    if net.window:
+        busy = [w for w in net.windows if any(c.gold_rows or c.predicted_rows for c in w.values())]
+        note = f"{len(net.windows) - len(busy)} windows without statements left out"
+        if net.undated:
+            note += "; undated rows in no window: " + ", ".join(f"{k} {n}" for k, n in net.undated.items())
+        w = Table(title=f"Network by time window ({net.window}, step {net.step or net.window})", caption=note)
+        for col in ("window", "level", "gold rows", "pred rows", "actor P / R", "pearson", "sign agr.",
+                    "sign agr. both", "congruence P / R", "conflict P / R"):
+            w.add_column(col, justify="left" if col in ("window", "level") else "right", no_wrap=col == "window")
+        for part in busy:
+            for lv, c in part.items():
+                m = c.matrix
+                w.add_row(f"{c.start}..{c.stop}", _level_name(lv), str(c.gold_rows), str(c.predicted_rows),
+                          _pr(c.actors), _num(m.pearson) if m else "-", _pct(m.sign_agreement) if m else "-",
+                          _pct(m.sign_agreement_common) if m else "-", _pr(c.ties["congruence"]),
+                          _pr(c.ties["conflict"]))
+        out.append(w)
+    if net.issue_map:
+        i = Table(title="Gold issues mapped to predicted issues (the one most often given to the gold issue's "
+                        "matched statements)")
+        for col in ("gold issue", "gold statements", "predicted issue", "votes"):
+            i.add_column(col, justify="right" if col == "gold statements" else "left")
+        for label, d in net.issue_map.items():
+            votes = ", ".join(f"{k} {n}" for k, n in d["votes"].items()) or "(no matched statement with an issue)"
+            i.add_row(label, str(d["gold_statements"]), d["predicted"], votes)
+        out.append(i)
     return out

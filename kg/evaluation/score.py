@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from kg import extracts as extracts_io
 from kg.errors import ExtractsError
@@ -22,6 +22,9 @@ from kg.evaluation.match import (MATCHERS, Item, coverage, org_equivalents, role
                                  surname)
 from kg.evaluation.text import content_tokens, dice, is_pronoun, name_tokens, words, Locator
 from kg.records import Actor, Extract, Role, Statement
+
+if TYPE_CHECKING:  # kg.evaluation.network imports this module
+    from kg.evaluation.network import NetworkReport
 
 DEFAULT_MATCHERS: tuple[str, ...] = ("dice", "ggt-0.3", "ggt-0.8")
 STRICT_MATCHERS: tuple[str, ...] = DEFAULT_MATCHERS + ("exact",)
@@ -193,6 +196,10 @@ class DocumentResult:
     counts: dict[str, Counts]
     roles: RoleCounts | None
     errors: list[ErrorRow]
+    #: the statement matches of ``ERROR_MATCHERS[0]``: (gold statement index, predicted statement id)
+    matches: list[tuple[int, str]] = field(default_factory=list)
+    #: where each located gold statement is in the document text: gold statement index -> (start, end)
+    spans: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -210,6 +217,7 @@ class Report:
     extracts_dir: Path
     matchers: tuple[str, ...]
     documents: list[DocumentResult]
+    network: NetworkReport | None = None  # gold vs predicted matrices and networks (``evaluate`` fills it)
 
     def totals(self) -> dict[str, Counts]:
         out = {m: Counts() for m in self.matchers}
@@ -260,6 +268,7 @@ class Report:
             "roles": roles.to_dict() if roles else None,
             "errors": [{"type": t, "detail": d, "count": n} for t, d, n in self.error_counts()],
             "per_document": [d.to_dict() for d in self.documents],
+            **({"network": self.network.to_dict()} if self.network is not None else {}),
         }
 
 
@@ -497,14 +506,22 @@ def evaluate_document(gold: GoldDocument, extract: Extract, *, matchers: Sequenc
         id=gold.id, kind=gold.kind, gold_path=gold.path, extract_path=Path(where),
         gold_statements=len(gold.statements), predicted=len(preds), located=how, unlocatable=[g.text for g in unlocatable],
         counts=counts, roles=roles, errors=errors,
+        matches=[(located[gi][0].index, preds[pi].id) for gi, pi, _ in pairs[ERROR_MATCHERS[0]]],
+        spans={g.index: (it.start, it.end) for g, it in located},
     )
 
 
-def evaluate(gold_dir: Path, extracts_dir: Path, *, strict: bool = False) -> Report:
+def evaluate(gold_dir: Path, extracts_dir: Path, *, strict: bool = False, window: str | None = None,
+             step: str | None = None) -> Report:
     """Score ``extracts_dir/<id>.json`` against every gold file of ``gold_dir``.
 
     Every gold file needs its extract: a missing one is an ``ExtractsError`` naming both files. ``strict``
-    adds the ``exact`` matcher (same span once quotation marks and punctuation are trimmed)."""
+    adds the ``exact`` matcher (same span once quotation marks and punctuation are trimmed). The report's
+    ``network`` compares the stance matrix and the agreement / conflict networks of gold and prediction
+    (``kg.evaluation.network``), overall and, with ``window`` (e.g. ``1y``) and ``step``, per time window."""
+    from kg.evaluation.network import compare_networks, check_window
+
+    check_window(window, step)
     gold_dir, extracts_dir = Path(gold_dir), Path(extracts_dir)
     golds = read_gold_dir(gold_dir)
     if not extracts_dir.is_dir():
@@ -518,4 +535,7 @@ def evaluate(gold_dir: Path, extracts_dir: Path, *, strict: bool = False) -> Rep
                                 f"run `kg extract` on its source with --out {extracts_dir}")
         pairs.append((g, path, extracts_io.read(path)))
     documents = [evaluate_document(g, x, matchers=matchers, extract_path=p) for g, p, x in pairs]
-    return Report(gold_dir, extracts_dir, matchers, documents)
+    report = Report(gold_dir, extracts_dir, matchers, documents)
+    report.network = compare_networks([(g, x, d) for (g, _p, x), d in zip(pairs, documents)],
+                                      window=window, step=step)
+    return report

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg import extracts
-from kg.ids import actor_id, statement_id
-from kg.records import Actor, Document, Extract, Role, Statement
+from kg.ids import actor_id, issue_id, statement_id
+from kg.records import Actor, Document, Extract, Issue, Role, Statement
 
 
 @dataclass
@@ -26,6 +26,7 @@ class P:
     actor_type: str = "person"
     aliases: tuple[str, ...] = ()
     roles: tuple[tuple[str, str | None], ...] = ()
+    issues: tuple[str, ...] = ()  # issue labels (ids made from them)
 
 
 def span_of(text: str, needle: str, nth: int = 0) -> tuple[int, int]:
@@ -37,11 +38,12 @@ def span_of(text: str, needle: str, nth: int = 0) -> tuple[int, int]:
 
 def build_extract(doc_id: str, text: str, preds: list[P], *, kind: str = "article",
                   roles: dict[str, list[tuple[str, str | None]]] | None = None,
-                  actor_types: dict[str, str] | None = None) -> Extract:
+                  actor_types: dict[str, str] | None = None, published: str | None = None) -> Extract:
     """An extract of ``text`` with the statements ``preds``; ``roles`` gives actors (by name) roles, creating
     actors that have no statement (of the type in ``actor_types``, default person)."""
     actors: dict[str, Actor] = {}
     statements: list[Statement] = []
+    issues: dict[str, Issue] = {}
     for p in preds:
         aid = actor_id(p.speaker, p.actor_type, doc_id)
         a = actors.setdefault(aid, Actor(aid, p.speaker, p.actor_type, [], []))
@@ -52,15 +54,18 @@ def build_extract(doc_id: str, text: str, preds: list[P], *, kind: str = "articl
         start, end = (p.start, p.end) if p.start is not None else span_of(text, p.text, p.nth)
         sid = statement_id(doc_id, start, end)
         parent = statements[p.reply_to].id if p.reply_to is not None else None
+        for label in p.issues:
+            issues.setdefault(issue_id(label), Issue(issue_id(label), label))
         statements.append(Statement(sid, aid, text[start:end], start, end, p.kind, stance=p.stance,
-                                    reply_to=parent))
+                                    reply_to=parent, issues=[issue_id(label) for label in p.issues]))
     for name, pairs in (roles or {}).items():
         type_ = (actor_types or {}).get(name, "person")
         aid = actor_id(name, type_, doc_id)
         a = actors.setdefault(aid, Actor(aid, name, type_, [], []))
         a.roles.extend(Role(role, org) for role, org in pairs)
-    doc = Document(doc_id, f"{doc_id}.txt", kind, text)
-    return Extract(doc, sorted(actors.values(), key=lambda a: a.id), [], statements)
+    doc = Document(doc_id, f"{doc_id}.txt", kind, text, published=published)
+    return Extract(doc, sorted(actors.values(), key=lambda a: a.id), sorted(issues.values(), key=lambda i: i.id),
+                   statements)
 
 
 @dataclass
