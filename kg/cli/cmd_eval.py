@@ -65,7 +65,7 @@ def eval_cmd(
     if plot is not None and plot.exists() and not plot.is_dir():
         raise ConfigError(f"--plot {plot}: is a file; give a folder for the pictures")
     report = evaluate(gold_dir, extracts_dir, strict=strict, errors_csv=errors, window=window, step=step)
-    if plot is not None:
+    if plot is not None and report.network is not None:
         from kg.evaluation.network import write_plots
 
         written = write_plots(report.network, plot)

@@ -348,10 +348,10 @@ def align(pairs: Sequence[tuple[GoldDocument, Extract, DocumentResult]]) -> Alig
         pred_rows["issue"].extend(replace(r, actor=labels[speaker[r.statement]])
                                   for r in statement_table([extract]))
         doc_date = parse_date(extract.document.published, "document.published") if extract.document.published else None
-        for s in extract.statements:
-            when = parse_date(s.published, "statement.published") if s.published else doc_date
-            pred_rows["document"].append(Row(s.id, gold.id, s.start, labels[s.speaker], gold.id,
-                                             QUALIFIER[s.stance], when))
+        for st in extract.statements:
+            when = parse_date(st.published, "statement.published") if st.published else doc_date
+            pred_rows["document"].append(Row(st.id, gold.id, st.start, labels[st.speaker], gold.id,
+                                             QUALIFIER[st.stance], when))
     stance = any(s.stance is not None for g, _, _ in pairs for s in g.statements)
     return Aligned(gold_rows, pred_rows, detail, how, stance, bool(gold_rows["issue"]))
 

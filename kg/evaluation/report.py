@@ -167,6 +167,8 @@ def network_tables(net: NetworkReport) -> list[Table]:
             e.add_column(col, justify="left" if col in ("level", "ties") else "right")
         for lv, c in net.overall.items():
             for tie, f in c.ties.items():
+                if f is None:
+                    continue
                 e.add_row(_level_name(lv), tie, f"{f.gold}/{f.predicted}/{f.common}", _pct(f.precision),
                           _pct(f.recall), _pct(f.f1), _num(f.weighted_jaccard))
         out.append(e)
