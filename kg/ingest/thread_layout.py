@@ -360,7 +360,7 @@ def _mentions(lines: list[str], taken: set[int]) -> list[Header]:
     """Paragraphs opening with ``@someone`` that follow no header: each starts an unsigned post."""
     out = []
     for i, line in enumerate(lines):
-        if MENTION.match(line) and (i == 0 or not lines[i - 1].strip()) and not _HANDLE_LINE.match(line) \
+        if MENTION.match(line) and (i == 0 or not lines[i - 1].strip()) and _shape_handle(lines, i) is None \
                 and len(line.split()) > 1:
             prev = i - 1
             while prev >= 0 and not lines[prev].strip():
