@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 from kg.errors import InputError
 from kg.ingest.dates import find_date
-from kg.ingest.thread_layout import (CONTROL, DELETED, FURNITURE, LABEL, MEMBER_LABEL, MENTION, QUOTE_HEAD,
+from kg.ingest.thread_layout import (CONTROL, DELETED, is_control, FURNITURE, LABEL, MEMBER_LABEL, MENTION, QUOTE_HEAD,
                                      QUOTE_LINE, REPLYING_TO, SIGNATURE, Header, absolute_date, date_only,
                                      find_headers, resolve_relative)
 from kg.records import Document, Post
@@ -106,8 +106,8 @@ def thread_evidence(text: str) -> str | None:
                       for t in lines)
         ok = n >= 2 or counter
     elif layout.shape == "name":
-        member = any(MEMBER_LABEL.match(t) for h in layout.headers for t in lines[h.line + 1: h.line + 6])
-        ok = member or any(h.shape == "mention" for h in layout.headers)
+        # names over member, date or score lines (not a heading repeated in an article), or answered by @mentions
+        ok = sum(h.verb == "member" for h in layout.headers) >= 2 or any(h.shape == "mention" for h in layout.headers)
     elif layout.shape == "mention":
         ok = n >= 2
     elif layout.shape == "numbered":
@@ -247,7 +247,7 @@ def _body(lines: list[tuple[int, int, str]], first: int, last: int, col: int = 0
         while k < len(raw):
             t = raw[k]
             member = MEMBER_LABEL.match(t)
-            if not t.strip() or CONTROL.match(t) or CHROME.match(t) or date_only(t):
+            if not t.strip() or is_control(t) or CHROME.match(t) or date_only(t):
                 k += 1
             elif member:
                 k += 1
@@ -280,7 +280,7 @@ def _body(lines: list[tuple[int, int, str]], first: int, last: int, col: int = 0
                 k += 1
             quotes.append("\n".join(block).strip())
             continue
-        if t.strip() and not CONTROL.match(t) and not CHROME.match(t):
+        if t.strip() and not is_control(t) and not CHROME.match(t):
             kept.append(idx[k])
         k += 1
     deleted = bool(kept) and all(DELETED.match(lines[i][2]) for i in kept)
@@ -384,6 +384,20 @@ def _paragraphs(lines: list[tuple[int, int, str]], first: int, end: int) -> list
     if a is not None:
         out.append((a, end))
     return out
+
+
+def _cut_off_header(lines: list[tuple[int, int, str]], text: str, heads: list[Header]) -> int | None:
+    """The line where a page cut off in the middle of the next comment's header starts, or ``None``: the page
+    ends without a line end on a short line (at most three words, no sentence punctuation) after a blank line,
+    below a comment header (``Anasnake Tue`` for ``name Tue 14-Feb-17 10:28:09``, ``@ajsa``)."""
+    if text.endswith("\n") or len(lines) < 3 or heads[-1].line >= len(lines) - 2:
+        return None
+    last = lines[-1][2].strip()
+    if not last or lines[-2][2].strip() or len(last.split()) > 3 or last[-1:] in ".!?,;:)\"”'’":
+        return None
+    if not any(ln[2].strip() for ln in lines[heads[-1].body_line: -1]):
+        return None  # it is the last comment's only line ("No"), not a header
+    return len(lines) - 1
 
 
 def _split_counter_replies(lines: list[tuple[int, int, str]], heads: list[Header]) -> list[Header]:
@@ -521,6 +535,9 @@ def parse_thread_page(text: str, *, doc_id: str, source: str) -> Document:
                          "or reply lines repeat on it)")
     if layout.strong and layout.shape in ("by", "user", "heading", "name-date"):
         heads = _split_counter_replies(lines, heads)
+    cut = _cut_off_header(lines, text, heads)
+    if cut is not None:
+        lines = lines[:cut]
     first = heads[0].line
     title = next((ln[2].strip().lstrip("#").strip() for ln in lines[:first] if ln[2].strip()), None)
     preamble = lines[:first]

@@ -159,6 +159,19 @@ CONTROL = re.compile(
     r"|load more|closed|open|top (?:comment|answer|reply))\s*$",
     re.I,
 )
+#: A line of control words only: ``Reply · Share · Report``, ``Quote Reply``, ``Like Reply 3``.
+CONTROL_WORDS = re.compile(
+    r"^\s*(?:(?:reply|report|share|quote|like|likes|flag|permalink|link|edit|delete|save|award|more|hide"
+    r"|vote|upvote|downvote|\d+)\s*[·•|/]?\s*){2,}$",
+    re.I,
+)
+
+
+def is_control(line: str) -> bool:
+    """A button or counter line (``Reply``, ``5 points``, ``Reply · Share · Report``)."""
+    return bool(CONTROL.match(line) or CONTROL_WORDS.match(line))
+
+
 #: The first line of text that belongs to the page, not to a comment: sign-in and sign-up prompts, cookie and
 #: privacy notices, comment guidelines, newsletters, the footer. Everything from it to the next header goes.
 FURNITURE = re.compile(
@@ -219,7 +232,7 @@ def _indent(line: str) -> int:
 def _plain_name(text: str) -> bool:
     """A short name alone on a line: 1-4 words, no sentence punctuation, not a number or a control."""
     s = text.strip()
-    if not s or len(s) > 40 or s[-1] in ".!?:;,\"”)" or CONTROL.match(s) or FURNITURE.match(s):
+    if not s or len(s) > 40 or s[-1] in ".!?:;,\"”)" or is_control(s) or FURNITURE.match(s):
         return False
     if MEMBER_LABEL.match(s) or date_only(s) or re.fullmatch(r"[\d\W]+", s) or s.startswith(("#", ">", "http")):
         return False
@@ -271,7 +284,18 @@ _BY = re.compile(r"^\s*(?:\d+\.\s+)?(?P<pre>.{0,100}?)(?:^|\s)by\s+(?P<name>" + 
                  r"\s*(?P<rest>(?:[·•|].*|score\b.*|(?:\d+\s*\w+\s+ago|on\s+.{4,40}|\d{4}-\d\d-\d\d.*))?)\s*$", re.I)
 
 
+_BY_ALONE = re.compile(r"^\s*(?:(?:posted|written|submitted|comment)\s+)?by\s+(?P<name>" + _HANDLE +
+                       r"(?: [A-Z][\w.'’-]*){0,2})\s*$", re.I)
+
+
 def _shape_by(lines: list[str], i: int) -> Header | None:
+    alone = _BY_ALONE.match(lines[i])
+    if alone:  # "by name" alone, the date on the next line
+        j = _next_text(lines, i, 2)
+        if j is not None and date_only(lines[j]):
+            return Header(i, "by", alone.group("name"), "by " + alone.group("name"), lines[j].strip(),
+                          body_line=j + 1, indent=_indent(lines[i]))
+        return None
     m = _BY.match(lines[i])
     if not m:
         return None
@@ -308,17 +332,30 @@ def _shape_bullet(lines: list[str], i: int) -> Header | None:
                   indent=len(m.group("indent")))
 
 
+#: Words that open a meta line rather than name a poster ("Posted 3 days ago", "Updated Mar 3, 2024").
+META_WORDS = re.compile(r"^(?:(?:posted|updated|edited|published|joined|last|active|seen|replied|commented)\w*|on|at"
+                        r"|today|yesterday|date|time|(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?"
+                        r"|" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")[.,]?$", re.I)
+
+
 def _shape_name_date(lines: list[str], i: int) -> Header | None:
-    m = re.match(r"^\s*(?P<name>[\w.@'’-]+(?: [\w.@'’-]+){0,2}?)\s+(?P<date>(?i:" + _WD + r"\s+)?\d.{4,40})$",
-                 lines[i])
-    if not m or not date_only(m.group("date")) or not absolute_date(m.group("date")):
+    """``name Tue 14-Feb-17 10:28:09``, ``Jane Doe · 3 days ago``, ``kim | March 3, 2024``."""
+    m = re.match(r"^\s*(?P<name>[\w.@'’-]+(?: [\w.@'’-]+){0,2}?)(?:\s*(?P<sep>[·•|–—,]))?\s+(?P<date>(?i:" + _WD
+                 + r"\s+)?(?:\d|" + _MON + r"\s+\d|an?\s).{2,40})$", lines[i], re.I)
+    if not m or META_WORDS.match(m.group("name").split()[0]) or not date_only(m.group("date")):
         return None
-    return Header(i, "name-date", m.group("name"), m.group("name"), m.group("date").strip(), body_line=i + 1)
+    date = m.group("date")
+    if not absolute_date(date) and not (m.group("sep") and relative_date(date)):
+        return None  # "name 3 days ago" needs a separator: "kim 3 days ago" could be words
+    return Header(i, "name-date", m.group("name"), m.group("name"), date.strip(), body_line=i + 1)
 
 
 def _shape_name(lines: list[str], i: int) -> Header | None:
-    """A name alone on its line (after a blank line or the page start), then member lines or a date line."""
-    if not _plain_name(lines[i]) or (i > 0 and lines[i - 1].strip()):
+    """A name alone on its line (after a blank line, a control or the page start), then member lines, a date
+    line or a score line (a rank line may come between)."""
+    if not _plain_name(lines[i]) or (i > 0 and lines[i - 1].strip() and not is_control(lines[i - 1])):
+        return None
+    if META_WORDS.match(lines[i].split()[0]):
         return None
     j = _next_text(lines, i, 3)
     if j is None:
@@ -326,8 +363,10 @@ def _shape_name(lines: list[str], i: int) -> Header | None:
     k = j
     if LABEL.match(lines[k]) and not date_only(lines[k]):
         k = _next_text(lines, k, 2) or k
-    if MEMBER_LABEL.match(lines[k]) or date_only(lines[k]):
-        return Header(i, "name", lines[i].strip(), lines[i].strip(), body_line=i + 1)
+    t = lines[k]
+    if MEMBER_LABEL.match(t) or date_only(t) or re.match(r"^\s*(?:score:?\s*)?-?\d[\d,.]*k?\s+(?:points?|votes?)\b",
+                                                         t, re.I):
+        return Header(i, "name", lines[i].strip(), lines[i].strip(), body_line=i + 1, verb="member")
     return None
 
 
@@ -398,7 +437,7 @@ def find_headers(lines: list[str]) -> Layout:
         if h is not None:
             repeated.setdefault(h.author or "", []).append(h)
     extra = [h for group in repeated.values() if len(group) >= 2 for h in group]
-    by_line = {h.line: h for h in names + extra}
+    by_line = {h.line: h for h in extra + names}
     for line in sorted(by_line):  # a rank under a name ("arnie_ni" / "Full Member" / "Joined"): the name is the header
         prev = line - 1
         while prev >= 0 and not lines[prev].strip():

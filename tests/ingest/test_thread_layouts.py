@@ -86,6 +86,44 @@ LAYOUTS = [
 ]
 
 
+#: Variants of the shapes above.
+VARIANTS = [
+    # "by name" alone, its date on the next line; a control line of several buttons
+    ("by", "Title\n\nby Jane\n3 days ago\n\nFirst words.\n\nReply · Share · Report\n\nby Kim\n2 days ago\n\n"
+           "Second words.\n",
+     [("Jane", "First words.", None), ("Kim", "Second words.", None)]),
+    # name, a separator and a relative date; a month-first date
+    ("name-date", "Title\n\nJane Doe · 3 days ago\nFirst words.\n\nKim | March 3, 2024\nSecond words.\n",
+     [("Jane Doe", "First words.", None), ("Kim", "Second words.", None)]),
+    # a name alone over a date line, and over a score line
+    ("name", "Title\n\nJane\nMar 3, 2024\n\nFirst words.\n\nKim\n12 points\n\nSecond words.\n",
+     [("Jane", "First words.", None), ("Kim", "Second words.", None)]),
+    # a page cut off in the middle of the next header (no line end): the fragment is no text of the last comment
+    ("name-date", "T\n\nann Tue 14-Feb-17 10:28:09\n\nOne.\n\nbo Tue 14-Feb-17 10:29:09\n\nTwo.\n\ncy Tue",
+     [("ann", "One.", None), ("bo", "Two.", None)]),
+    # negative: a last comment of one short line stays, line end or not
+    ("name-date", "T\n\nann Tue 14-Feb-17 10:28:09\n\nOne.\n\nbo Tue 14-Feb-17 10:29:09\n\nNo",
+     [("ann", "One.", None), ("bo", "No", None)]),
+    # a preview ending in "..." and the same comment in full: once
+    ("user", "u/a Jan 1 '24\nThe council should fund...\nu/a Jan 1 '24\nThe council should fund buses.\n",
+     [("a", "The council should fund buses.", None)]),
+]
+
+
+@pytest.mark.parametrize(("shape", "page", "expected"), VARIANTS)
+def test_layout_variants(shape, page, expected):
+    assert find_headers(page.split("\n")).shape == shape
+    assert read(page) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Updated 3 days ago", "Posted · 3 days ago", "Story continues below", "kim 3 days ago"],
+)
+def test_meta_lines_are_not_name_headers(line):
+    assert find_headers(["", line, "", "Some words."]).shape == "none"
+
+
 @pytest.mark.parametrize(("shape", "page", "expected"), LAYOUTS, ids=[row[0] for row in LAYOUTS])
 def test_layout_shapes(shape, page, expected):
     assert find_headers(page.split("\n")).shape == shape
