@@ -110,6 +110,8 @@ def thread_evidence(text: str) -> str | None:
         ok = sum(h.verb == "member" for h in layout.headers) >= 2 or any(h.shape == "mention" for h in layout.headers)
     elif layout.shape == "mention":
         ok = n >= 2
+    elif layout.shape == "controls":
+        ok = n >= 3
     elif layout.shape == "numbered":
         ok = any(re.match(r"^\s*comments?\s+(?:are|is|policy|guidelines|will be|must|may be)\b", t, re.I)
                  for t in lines)
@@ -638,7 +640,7 @@ LAYOUT_NAMES = {
     "said": "'Name said...' lines", "by": "'by name' lines with a date or score", "handle": "'@handle ... date' lines",
     "bullet": "bulleted names over dates, nested by indentation", "name-date": "'name date time' lines",
     "name": "names alone on a line", "mention": "paragraphs opening with @mentions",
-    "numbered": "a numbered list of comments",
+    "numbered": "a numbered list of comments", "controls": "comments closed by reply/report controls",
 }
 
 

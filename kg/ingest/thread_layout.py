@@ -167,9 +167,20 @@ CONTROL_WORDS = re.compile(
 )
 
 
+#: Share buttons: ``Share on Facebook``, ``Tweet``, ``Copy link``, ``Email this``.
+SHARE = re.compile(r"^\s*(?:share(?: on \w+| this(?: \w+)?| via \w+)?|tweet(?: this)?|copy link|email(?: this)?|print"
+                   r"|(?:facebook|twitter|whatsapp|linkedin|reddit|pinterest|x)(?:\s*[·•|]\s*)?)\s*$", re.I)
+
+
+def is_navigation(line: str) -> bool:
+    """A menu: three or more short items between ``|`` or ``·`` (``Home | News | About``)."""
+    items = [t.strip() for t in re.split(r"\s[|·•]\s|\s[|·•]$|^[|·•]\s", line.strip()) if t.strip()]
+    return len(items) >= 3 and all(len(t.split()) <= 3 and not t.endswith((".", "?", "!")) for t in items)
+
+
 def is_control(line: str) -> bool:
-    """A button or counter line (``Reply``, ``5 points``, ``Reply · Share · Report``)."""
-    return bool(CONTROL.match(line) or CONTROL_WORDS.match(line))
+    """A button, counter or menu line (``Reply``, ``5 points``, ``Reply · Share · Report``, ``Share on X``)."""
+    return bool(CONTROL.match(line) or CONTROL_WORDS.match(line) or SHARE.match(line) or is_navigation(line))
 
 
 #: The first line of text that belongs to the page, not to a comment: sign-in and sign-up prompts, cookie and
@@ -240,10 +251,47 @@ def _plain_name(text: str) -> bool:
 
 
 def _shape_avatar(lines: list[str], i: int) -> Header | None:
-    m = re.match(r"^Avatar for\s*-(?:[ \t]+(?P<name>\S.*?))?[ \t]*$", lines[i])
-    if not m:
+    """``Avatar for - Name`` (and ``Avatar of Name``, ``Profile picture of Name``, ``User avatar``)."""
+    m = re.match(r"^(?:Avatar for\s*-|(?:user )?avatar(?: (?:for|of))?\s*[-:]?|profile (?:picture|photo|image)"
+                 r"(?: (?:of|for))?\s*[-:]?)(?:[ \t]+(?P<name>\S.{0,60}?))?[ \t]*$", lines[i], re.I)
+    name = m.group("name") if m else None
+    if not m or (name and (len(name.split()) > 5 or name[-1] in ".!?,;:")):
         return None
-    return Header(i, "avatar", m.group("name"), m.group("name"), body_line=i + 1)
+    return Header(i, "avatar", name, name, body_line=i + 1)
+
+
+#: A control that closes each comment when nothing opens it: ``Reply``, ``Report``, ``Reply · Report``.
+CLOSING_CONTROL = re.compile(r"\b(?:reply|report|flag)\b", re.I)
+
+
+def _controls(lines: list[str]) -> list[Header]:
+    """Comments with no header at all, each closed by a run of control lines that names reply or report: the
+    paragraph block before the first run is the first comment, the text after each run the next one."""
+    runs: list[int] = []  # the line after each run of controls
+    i = 0
+    while i < len(lines):
+        if is_control(lines[i]) and lines[i].strip():
+            j = i
+            named = False
+            while j < len(lines) and (is_control(lines[j]) or not lines[j].strip()):
+                named = named or bool(CLOSING_CONTROL.search(lines[j]) and lines[j].strip())
+                j += 1
+            if named:
+                runs.append(j)
+            i = j
+        else:
+            i += 1
+    if len(runs) < 2:
+        return []
+    first_close = next(k for k in range(len(lines)) if is_control(lines[k]) and lines[k].strip()
+                       and CLOSING_CONTROL.search(lines[k]))
+    start = first_close
+    while start > 0 and lines[start - 1].strip():
+        start -= 1
+    heads = [Header(start, "controls", None, body_line=start)]
+    heads += [Header(r, "controls", None, body_line=r) for r in runs if r < len(lines) and
+              any(t.strip() for t in lines[r:])]
+    return heads
 
 
 _USER = re.compile(r"^\s*(?:(?:r/\S+|\S+)\s*•\s*)?u/(?P<name>[\w-]+|\[deleted\])\s*(?:•\s*)?(?P<rest>.*)$")
@@ -429,6 +477,8 @@ def find_headers(lines: list[str]) -> Layout:
             best = found
     if best:
         # a "said" header inside another shape's comment is text; several shapes at once are not read together
+        for h in best:  # indentation, where the text keeps it, shows the nesting
+            h.indent = h.indent or _indent(lines[h.line])
         return Layout(best[0].shape, sorted(best, key=lambda h: h.line), True)
     names = [h for i in range(len(lines)) if (h := _shape_name(lines, i)) is not None]
     repeated: dict[str, list[Header]] = {}
@@ -454,4 +504,7 @@ def find_headers(lines: list[str]) -> Layout:
     numbered = _numbered(lines)
     if numbered:
         return Layout("numbered", numbered, False)
+    closed = _controls(lines)
+    if len(closed) >= 2:
+        return Layout("controls", closed, False)
     return Layout("none", [], False)

@@ -104,6 +104,14 @@ VARIANTS = [
     # negative: a last comment of one short line stays, line end or not
     ("name-date", "T\n\nann Tue 14-Feb-17 10:28:09\n\nOne.\n\nbo Tue 14-Feb-17 10:29:09\n\nNo",
      [("ann", "One.", None), ("bo", "No", None)]),
+    # no headers at all: each comment closed by its reply/report controls; a menu and share buttons dropped
+    ("controls", "Home | News | Sport | About\n\nBus lanes\n\nThe lanes are empty all day.\nReply · Report\n\n"
+                 "They fill at rush hour.\nShare on Facebook\nReply · Report\n\nMove them elsewhere.\nReply\n",
+     [(None, "The lanes are empty all day.", None), (None, "They fill at rush hour.", None),
+      (None, "Move them elsewhere.", None)]),
+    # other avatar labels
+    ("avatar", "T\n\nProfile picture of Ann\n\nFirst.\n\nUser avatar\n\nSecond.\n",
+     [("Ann", "First.", None), (None, "Second.", None)]),
     # a preview ending in "..." and the same comment in full: once
     ("user", "u/a Jan 1 '24\nThe council should fund...\nu/a Jan 1 '24\nThe council should fund buses.\n",
      [("a", "The council should fund buses.", None)]),
@@ -139,6 +147,8 @@ def test_layout_shapes(shape, page, expected):
         ("Story continues below\n\nText.\n\nStory continues below\n\nMore text.", "name"),  # a repeated heading...
         ("1. one\n\n3. three", "none"),  # a list not numbered in order
         ("Plain article text. Two sentences.", "none"),
+        ("Avatar for - is a phrase in one line of this article.", "none"),  # a sentence, not a name
+        ("One paragraph.\nReply\n\nAnother paragraph.", "none"),  # one control run closes no thread
     ],
 )
 def test_not_headers(page, shape):
