@@ -237,3 +237,15 @@ def test_run_summary_names_readers_and_empty_documents(tmp_path):
     summary = (out / "summary.md").read_text("utf-8")
     assert "## Readers" in summary and "- thread page ('name date time' lines): 1 (forum)" in summary
     assert "## Documents that gave no statements\n\n1 of 2 documents gave no statements: blank-ish" in summary
+
+
+def test_thread_page_without_comments_under_kind_thread(tmp_path):
+    page = tmp_path / "no-thread.txt"
+    page.write_text("A page\n\nAn article with no comments at all. Nothing else.\n", encoding="utf-8")
+    out = tmp_path / "x"
+    result = runner.invoke(app, ["extract", str(page), "--kind", "thread", "--out", str(out)])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert lines == [f"kg: error: {page}: no comments found on this thread page (no comment headers: no author, "
+                     "date or reply lines repeat on it)"]
+    assert not out.exists()

@@ -34,9 +34,23 @@ from dataclasses import dataclass, field
 
 from kg.errors import InputError
 from kg.ingest.dates import find_date
-from kg.ingest.thread_layout import (CONTROL, DELETED, is_control, FURNITURE, LABEL, MEMBER_LABEL, MENTION, QUOTE_HEAD,
-                                     QUOTE_LINE, REPLYING_TO, SIGNATURE, Header, absolute_date, date_only,
-                                     find_headers, resolve_relative)
+from kg.ingest.thread_layout import (
+    DELETED,
+    FURNITURE,
+    LABEL,
+    MEMBER_LABEL,
+    MENTION,
+    QUOTE_HEAD,
+    QUOTE_LINE,
+    REPLYING_TO,
+    SIGNATURE,
+    Header,
+    absolute_date,
+    date_only,
+    find_headers,
+    is_control,
+    resolve_relative,
+)
 from kg.records import Document, Post
 
 AUTHOR_LINE = re.compile(r"^Avatar for\s*-(?:[ \t]+(?P<name>\S.*?))?[ \t]*$")
@@ -469,11 +483,11 @@ def _replies(comments: list[_Comment], texts: list[str], layout_shape: str) -> N
         h = c.header
         parent: int | None = None
         if h is not None and h.verb == "under":
-            parent = next((i for i in range(j - 1, -1, -1) if comments[i].header is not None
-                           and comments[i].header.verb != "under"), None)
+            parent = next((i for i in range(j - 1, -1, -1) if (hi := comments[i].header) is not None
+                           and hi.verb != "under"), None)
         if parent is None and h is not None and h.indent > top and len(set(indents)) > 1:
-            parent = next((i for i in range(j - 1, -1, -1) if comments[i].header is not None
-                           and comments[i].header.indent < h.indent), None)
+            parent = next((i for i in range(j - 1, -1, -1) if (hi := comments[i].header) is not None
+                           and hi.indent < h.indent), None)
         if parent is None and c.quote_names:
             k = _key(author_name(c.quote_names[0]) or c.quote_names[0])
             parent = next((i for i in range(j - 1, -1, -1) if keys[i] == k), None)
@@ -514,7 +528,7 @@ def _replies(comments: list[_Comment], texts: list[str], layout_shape: str) -> N
 def _fold_duplicates(comments: list[_Comment], texts: list[str]) -> list[int]:
     """Positions to keep: a comment read twice (the same author and words) or a preview ending in "..."
     whose words start a later comment is kept once."""
-    keep = []
+    keep: list[int] = []
     norm = [" ".join(t.split()) for t in texts]
     for j, t in enumerate(norm):
         if any(norm[i] == t and _key(comments[i].author) == _key(comments[j].author) for i in keep):

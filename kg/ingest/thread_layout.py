@@ -52,7 +52,7 @@ def _unit(u: str) -> str:
     u = u.lower()
     if u.startswith("mo"):
         return "mo"
-    if u.startswith("mi") or u.startswith("s"):
+    if u.startswith(("mi", "s")):
         return "m"
     return u[0]
 
@@ -305,9 +305,7 @@ def _shape_user(lines: list[str], i: int) -> Header | None:
                       body_line=i + 1)
     m = _SUB.match(lines[i])
     if m and "u/" not in lines[i] and (absolute_date(m.group("rest")) or relative_date(m.group("rest"))):
-        rest = m.group("rest")
-        date = absolute_date(rest)
-        return Header(i, "user", None, None, rest.strip(), body_line=i + 1)
+        return Header(i, "user", None, None, m.group("rest").strip(), body_line=i + 1)
     return None
 
 

@@ -13,7 +13,12 @@ from kg.errors import InputError
 from kg.evaluation.text import dice
 from kg.ingest import detect_kind, read_document
 from kg.ingest.thread import author_name, parse_thread_page
-from kg.ingest.thread_layout import absolute_date, date_only, find_headers, resolve_relative
+from kg.ingest.thread_layout import (
+    absolute_date,
+    date_only,
+    find_headers,
+    resolve_relative,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"
