@@ -120,12 +120,19 @@ def resolve_relative(shown: str, page_date: str | None) -> str | None:
     return (base - dt.timedelta(days=round(count * _UNIT_DAYS[unit]))).isoformat()
 
 
+#: ``Mar 2020``, ``March '19``: a month, no day (a date as shown, not resolved to a day).
+MONTH_YEAR = re.compile(r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?,?\s+(?:'\d\d|(?:19|20)\d\d)",
+                        re.I)
+
+
 def date_only(line: str) -> bool:
     """A line that is nothing but a date (absolute or relative), a time, and separators."""
     s = line.strip().strip("•·|-–— ")
     if not s or len(s) > 60:
         return False
     rest = s
+    if MONTH_YEAR.fullmatch(s):
+        return True
     if absolute_date(s):
         for pattern in [*SHORT_DATES]:
             rest = pattern.sub(" ", rest)
@@ -162,7 +169,8 @@ CONTROL = re.compile(
 #: A line of control words only: ``Reply · Share · Report``, ``Quote Reply``, ``Like Reply 3``.
 CONTROL_WORDS = re.compile(
     r"^\s*(?:(?:reply|report|share|quote|like|likes|flag|permalink|link|edit|delete|save|award|more|hide"
-    r"|vote|upvote|downvote|\d+)\s*[·•|/]?\s*){2,}$",
+    r"|vote|upvote|downvote|\d+|\d+\s*(?:[smhdwy]|mins?|hrs?|days?|wks?|weeks?|mos?|months?|yrs?|years?)(?:\s+ago)?)"
+    r"\s*[·•|/]?\s*){2,}$",
     re.I,
 )
 
@@ -291,6 +299,13 @@ def _controls(lines: list[str]) -> list[Header]:
     heads = [Header(start, "controls", None, body_line=start)]
     heads += [Header(r, "controls", None, body_line=r) for r in runs if r < len(lines) and
               any(t.strip() for t in lines[r:])]
+    # "Jane Doe" / her words / "Like · Reply · 3y": when most comments open with a name alone, it is the author
+    named = [h for h in heads if _plain_name(lines[h.line]) and h.line + 1 < len(lines) and lines[h.line + 1].strip()
+             and not META_WORDS.match(lines[h.line].split()[0])]
+    if len(named) * 2 > len(heads):
+        for h in named:
+            h.author = h.shown = lines[h.line].strip()
+            h.body_line = h.line + 1
     return heads
 
 
@@ -310,8 +325,9 @@ def _shape_user(lines: list[str], i: int) -> Header | None:
 
 
 def _shape_heading(lines: list[str], i: int) -> Header | None:
-    m = re.match(r"^#{2,6}\s+(?P<name>\S.{0,60}?)\s*\((?P<date>[^()]{4,40})\)\s*$", lines[i])
-    if m and (absolute_date(m.group("date")) or relative_date(m.group("date"))):
+    m = re.match(r"^(?:#{2,6}\s+|\*\*(?=.*\*\*))?(?P<name>[^\s*#].{0,40}?)(?:\*\*)?\s*\((?P<date>[^()]{4,40})\)\s*$",
+                 lines[i])
+    if m and len(m.group("name").split()) <= 4 and date_only(m.group("date")):
         return Header(i, "heading", m.group("name"), m.group("name"), m.group("date"), body_line=i + 1)
     return None
 
@@ -327,7 +343,8 @@ def _shape_said(lines: list[str], i: int) -> Header | None:
 
 
 _BY = re.compile(r"^\s*(?:\d+\.\s+)?(?P<pre>.{0,100}?)(?:^|\s)by\s+(?P<name>" + _HANDLE + r"(?: [A-Z][\w.-]*){0,2})"
-                 r"\s*(?P<rest>(?:[·•|].*|score\b.*|(?:\d+\s*\w+\s+ago|on\s+.{4,40}|\d{4}-\d\d-\d\d.*))?)\s*$", re.I)
+                 r"\s*(?P<rest>(?:[·•|»–—-].*|score\b.*|(?:\d+\s*\w+\s+ago|(?:on|at)\s+.{4,40}|\d{4}-\d\d-\d\d.*))?)\s*$",
+                 re.I)
 
 
 _BY_ALONE = re.compile(r"^\s*(?:(?:posted|written|submitted|comment)\s+)?by\s+(?P<name>" + _HANDLE +
@@ -346,9 +363,10 @@ def _shape_by(lines: list[str], i: int) -> Header | None:
     if not m:
         return None
     rest = m.group("rest")
-    if not rest or not (re.search(r"[·•|]|score", rest, re.I) or relative_date(rest) or absolute_date(rest)):
+    if not rest or not (re.search(r"[·•|]|score", rest, re.I) or relative_date(rest) or absolute_date(rest)
+                        or MONTH_YEAR.search(rest)):
         return None
-    return Header(i, "by", m.group("name"), "by " + m.group("name"), rest.strip(" ·•|") or None,
+    return Header(i, "by", m.group("name"), "by " + m.group("name"), rest.strip(" ·•|»–—-") or None,
                   body_line=i + 1, indent=_indent(lines[i]))
 
 
@@ -386,12 +404,15 @@ META_WORDS = re.compile(r"^(?:(?:posted|updated|edited|published|joined|last|act
 
 def _shape_name_date(lines: list[str], i: int) -> Header | None:
     """``name Tue 14-Feb-17 10:28:09``, ``Jane Doe · 3 days ago``, ``kim | March 3, 2024``."""
-    m = re.match(r"^\s*(?P<name>[\w.@'’-]+(?: [\w.@'’-]+){0,2}?)(?:\s*(?P<sep>[·•|–—,]))?\s+(?P<date>(?i:" + _WD
-                 + r"\s+)?(?:\d|" + _MON + r"\s+\d|an?\s).{2,40})$", lines[i], re.I)
-    if not m or META_WORDS.match(m.group("name").split()[0]) or not date_only(m.group("date")):
+    m = re.match(r"^\s*(?:\[[–+-]\]\s*)?(?P<name>[\w.@'’-]+(?: [\w.@'’-]+){0,2}?)(?:\s*(?P<sep>[·•|–—,»]|\s-|\son))?"
+                 r"(?:\s+(?P<score>-?\d[\d,.]*k?\s+(?:points?|votes?))\s*[·•|]?)?"
+                 r"\s+(?P<date>(?i:" + _WD + r"\s+)?(?:\d|" + _MON + r"\s+\d|an?\s).{2,40})$", lines[i], re.I)
+    if not m or META_WORDS.match(m.group("name").split()[0]) or not re.search(r"[^\W\d_]", m.group("name")) \
+            or not date_only(m.group("date")):
         return None
     date = m.group("date")
-    if not absolute_date(date) and not (m.group("sep") and relative_date(date)):
+    if not absolute_date(date) and not MONTH_YEAR.fullmatch(date.strip()) \
+            and not ((m.group("sep") or m.group("score")) and relative_date(date)):
         return None  # "name 3 days ago" needs a separator: "kim 3 days ago" could be words
     return Header(i, "name-date", m.group("name"), m.group("name"), date.strip(), body_line=i + 1)
 

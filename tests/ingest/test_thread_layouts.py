@@ -114,6 +114,22 @@ VARIANTS = [
                  "They fill at rush hour.\nShare on Facebook\nReply · Report\n\nMove them elsewhere.\nReply\n",
      [(None, "The lanes are empty all day.", None), (None, "They fill at rush hour.", None),
       (None, "Move them elsewhere.", None)]),
+    # the name alone over the comment, closed by controls that carry a relative date
+    ("controls", ("Post title\n\nJane Doe\nBuses should be free.\nLike · Reply · 3y\n\nKim Lee\nThey cost money.\n"
+                  "Like · Reply · 2y\n\nAl\nSo do roads.\nLike · Reply · 1y\n"),
+     [("Jane Doe", "Buses should be free.", None), ("Kim Lee", "They cost money.", None), ("Al", "So do roads.", None)]),
+    # "Post by name » date"; a month-and-year date
+    ("by", "Topic\n\nPost by jane » Tue Mar 03, 2020 10:15 am\nFirst.\n\nPost by kim » Mar 2020\nSecond.\n",
+     [("jane", "First.", None), ("kim", "Second.", None)]),
+    # "[–] name 12 points 3 hours ago" and "Name (date)" without the heading marks
+    ("name-date", "T\n\n[–] jane 12 points 3 hours ago\nFirst.\n\n[–] kim 1 point 2 hours ago\nSecond.\n",
+     [("jane", "First.", None), ("kim", "Second.", None)]),
+    ("heading", "T\n\nJane Doe (March 3, 2020)\nFirst.\n\n**Kim** (2 days ago)\nSecond.\n",
+     [("Jane Doe", "First.", None), ("Kim", "Second.", None)]),
+    # WordPress: "Name says:" over a date line
+    ("said", "T\n\nJane says:\nMarch 3, 2020 at 10:15 am\nFirst.\nReply\n\nKim says:\nMarch 4, 2020 at 9:00 am\n"
+             "Second.\nReply\n",
+     [("Jane", "First.", None), ("Kim", "Second.", None)]),
     # other avatar labels
     ("avatar", "T\n\nProfile picture of Ann\n\nFirst.\n\nUser avatar\n\nSecond.\n",
      [("Ann", "First.", None), (None, "Second.", None)]),
@@ -153,6 +169,8 @@ def test_layout_shapes(shape, page, expected):
         ("1. one\n\n3. three", "none"),  # a list not numbered in order
         ("Plain article text. Two sentences.", "none"),
         ("Avatar for - is a phrase in one line of this article.", "none"),  # a sentence, not a name
+        ("Dateline\n\n8 March 2019\n\nText.", "none"),  # a date is not a name with a date
+        ("Title\n\nA sentence ending (March 3, 2020) here.", "none"),  # a bracketed date inside a sentence
         ("One paragraph.\nReply\n\nAnother paragraph.", "none"),  # one control run closes no thread
     ],
 )
