@@ -124,8 +124,8 @@ def thread_evidence(text: str) -> str | None:
         ok = sum(h.verb == "member" for h in layout.headers) >= 2 or any(h.shape == "mention" for h in layout.headers)
     elif layout.shape == "mention":
         ok = n >= 2
-    elif layout.shape == "controls":
-        ok = n >= 3
+    elif layout.shape in ("controls", "signed"):
+        ok = n >= 3 if layout.shape == "controls" else n >= 2
     elif layout.shape == "numbered":
         ok = any(re.match(r"^\s*comments?\s+(?:are|is|policy|guidelines|will be|must|may be)\b", t, re.I)
                  for t in lines)
@@ -588,6 +588,8 @@ def parse_thread_page(text: str, *, doc_id: str, source: str) -> Document:
     signatures = tuple(dict.fromkeys(MODERATOR_SIGNATURES + ((f"{site} Team",) if site else ())))
     for n, h in enumerate(heads):
         end = heads[n + 1].line if n + 1 < len(heads) else len(lines)
+        if h.end_line is not None:
+            end = min(end, h.end_line)
         kept, quotes, names, _ = _body(lines, h.body_line, end, h.body_col, leading_meta=h.shape != "numbered")
         if not kept:
             continue  # a header with no words of its own (deleted, all quote, cut off)
@@ -655,6 +657,7 @@ LAYOUT_NAMES = {
     "bullet": "bulleted names over dates, nested by indentation", "name-date": "'name date time' lines",
     "name": "names alone on a line", "mention": "paragraphs opening with @mentions",
     "numbered": "a numbered list of comments", "controls": "comments closed by reply/report controls",
+    "signed": "letters signed below",
 }
 
 

@@ -235,6 +235,7 @@ class Header:
     body_col: int = 0  # where the body starts on that line (numbered items)
     indent: int = 0
     verb: str | None = None  # agreed / disagreed / commented ... (handle lines)
+    end_line: int | None = None  # where the body stops, when not at the next header (a signature below it)
 
 
 def _next_text(lines: list[str], i: int, limit: int = 4) -> int | None:
@@ -477,6 +478,46 @@ def _mentions(lines: list[str], taken: set[int]) -> list[Header]:
     return out
 
 
+#: A line that mentions the site's own notices: sign-up, privacy, cookies, newsletters (furniture anywhere in
+#: the text above the comments).
+NOTICE = re.compile(r"\b(?:privacy (?:notice|policy)|cookie (?:policy|settings)|terms of (?:use|service)|sign up"
+                    r"|subscribe|newsletter|unsubscribe|be emailed|email (?:address|updates))\b", re.I)
+_SIGNATURE_NAME = re.compile(r"^\s*(?P<name>(?:[A-Z][\w'’.-]+\s+){1,3}[A-Z][\w'’.-]+)\s*(?:,\s*[A-Z][\w .'’-]{1,40})?\s*$")
+
+
+def _prose(line: str) -> bool:
+    return len(line.split()) >= 8 and line.rstrip()[-1:] in ".!?\"”'’)" and not NOTICE.search(line) \
+        and not FURNITURE.match(line)
+
+
+def _signed(lines: list[str]) -> list[Header]:
+    """Letters signed below: a name alone (``Susan Fella``, ``Jo Bloggs, Leeds``) right under a line of prose
+    and over a blank line. Each letter runs from the line after the previous signature; the first from the
+    prose paragraphs above its signature. Two signatures at least."""
+    sigs = [i for i in range(1, len(lines)) if _SIGNATURE_NAME.match(lines[i]) and lines[i - 1].strip()
+            and lines[i - 1].rstrip()[-1:] in ".!?\"”'’)" and (i + 1 >= len(lines) or not lines[i + 1].strip())
+            and not FURNITURE.match(lines[i]) and not is_control(lines[i])]
+    if len(sigs) < 2:
+        return []
+    heads: list[Header] = []
+    prev = None
+    for sig in sigs:
+        if prev is None:
+            start = sig - 1  # back over the prose paragraphs above the first signature
+            while start > 0 and (not lines[start - 1].strip() or _prose(lines[start - 1])):
+                start -= 1
+            while start < sig and not lines[start].strip():
+                start += 1
+            if not _prose(lines[start]):
+                return []
+        else:
+            start = prev + 1
+        name = _SIGNATURE_NAME.match(lines[sig]).group("name")  # type: ignore[union-attr]
+        heads.append(Header(start, "signed", name, lines[sig].strip(), body_line=start, end_line=sig))
+        prev = sig
+    return heads
+
+
 @dataclass
 class Layout:
     """The headers of a page and the shape they share (``none`` when nothing repeats)."""
@@ -526,4 +567,7 @@ def find_headers(lines: list[str]) -> Layout:
     closed = _controls(lines)
     if len(closed) >= 2:
         return Layout("controls", closed, False)
+    signed = _signed(lines)
+    if signed:
+        return Layout("signed", signed, False)
     return Layout("none", [], False)

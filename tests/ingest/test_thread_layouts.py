@@ -130,6 +130,12 @@ VARIANTS = [
     ("said", "T\n\nJane says:\nMarch 3, 2020 at 10:15 am\nFirst.\nReply\n\nKim says:\nMarch 4, 2020 at 9:00 am\n"
              "Second.\nReply\n",
      [("Jane", "First.", None), ("Kim", "Second.", None)]),
+    # letters signed below the body; the sign-up line above them is no letter
+    ("signed", ("Letters\n\nGet our newsletter. Read our privacy notice before you sign up today.\n\n"
+                "The council is wrong to close the library on Sundays.\nFamilies need it most at weekends.\n"
+                "Jo Bloggs, Leeds\n\nThe library should open longer, not shorter, in every season.\nAl Smith\n\n"),
+     [("Jo Bloggs", "The council is wrong to close the library on Sundays.\nFamilies need it most at weekends.",
+       None), ("Al Smith", "The library should open longer, not shorter, in every season.", None)]),
     # other avatar labels
     ("avatar", "T\n\nProfile picture of Ann\n\nFirst.\n\nUser avatar\n\nSecond.\n",
      [("Ann", "First.", None), (None, "Second.", None)]),
@@ -171,6 +177,8 @@ def test_layout_shapes(shape, page, expected):
         ("Avatar for - is a phrase in one line of this article.", "none"),  # a sentence, not a name
         ("Dateline\n\n8 March 2019\n\nText.", "none"),  # a date is not a name with a date
         ("Title\n\nA sentence ending (March 3, 2020) here.", "none"),  # a bracketed date inside a sentence
+        # an article signed once by its author is not a letters page
+        ("Title\n\nThe council closed the library on Sundays this year.\nJo Bloggs\n\nMore text here.", "none"),
         ("One paragraph.\nReply\n\nAnother paragraph.", "none"),  # one control run closes no thread
     ],
 )
