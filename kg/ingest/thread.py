@@ -124,6 +124,8 @@ def thread_evidence(text: str) -> str | None:
         ok = sum(h.verb == "member" for h in layout.headers) >= 2 or any(h.shape == "mention" for h in layout.headers)
     elif layout.shape == "mention":
         ok = n >= 2
+    elif layout.shape == "by":
+        ok = n >= 3
     elif layout.shape in ("controls", "signed"):
         ok = n >= 3 if layout.shape == "controls" else n >= 2
     elif layout.shape == "numbered":

@@ -147,8 +147,9 @@ def date_only(line: str) -> bool:
         rest = s[: m.start()] + s[m.end():]
         rest = re.sub(r"^\s*\d+\s*[A-Z]{1,3}\b", " ", rest)  # "7mos7MO": the compact form repeated
         rest = re.sub(r"\bago\b", " ", rest, flags=re.I)
+    rest = re.sub(r"T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\b", " ", rest)  # ISO time
     rest = re.sub(_TIME, " ", rest, flags=re.I)
-    rest = re.sub(r"\b" + _WD + r"|\b(?:on|at|posted|edited|updated|published)\b|\d+\s*[A-Z]{1,3}\b", " ", rest,
+    rest = re.sub(r"\b" + _WD + r"|\b(?:on|at|posted|edited|updated|published|date|time)\b|\d+\s*[A-Z]{1,3}\b", " ", rest,
                   flags=re.I)
     return not re.sub(r"[\s,.:;()•·|'-]+", "", rest)
 
@@ -163,7 +164,7 @@ CONTROL = re.compile(
     r"|user image for.*|score:?\s*-?\d+.*|[-+]?\d[\d,.]*k?(?:\s+(?:points?|votes?|upvotes?|downvotes?|likes?))?"
     r"|\(?\d[\d,.]*k?\)?\s+(?:comments?|posts?|replies|upvotes?|points?|votes?)\b.*"
     r"|\d+\s+of\s+\d+\s+comments?\b.*|[-=_*~]{3,}|[•·|]+|(?:\d+\s+)?(?:comments?|replies)\s*\(\d+\)"
-    r"|load more|closed|open|top (?:comment|answer|reply))\s*$",
+    r"|load more|closed|open|top (?:comment|answer|reply)|(?:post\s*)?#\d+|post\s+\d+|no\.\s*\d+)\s*$",
     re.I,
 )
 #: A line of control words only: ``Reply · Share · Report``, ``Quote Reply``, ``Like Reply 3``.
@@ -429,8 +430,10 @@ def _shape_name(lines: list[str], i: int) -> Header | None:
     if j is None:
         return None
     k = j
-    if LABEL.match(lines[k]) and not date_only(lines[k]):
-        k = _next_text(lines, k, 2) or k
+    for _ in range(2):  # over a rank line or a post number to the member / date / score line
+        if (LABEL.match(lines[k]) or (is_control(lines[k]) and not re.search(r"points?|votes?", lines[k], re.I))) \
+                and not date_only(lines[k]):
+            k = _next_text(lines, k, 2) or k
     t = lines[k]
     if MEMBER_LABEL.match(t) or date_only(t) or re.match(r"^\s*(?:score:?\s*)?-?\d[\d,.]*k?\s+(?:points?|votes?)\b",
                                                          t, re.I):
@@ -540,6 +543,10 @@ def find_headers(lines: list[str]) -> Layout:
         for h in best:  # indentation, where the text keeps it, shows the nesting
             h.indent = h.indent or _indent(lines[h.line])
         return Layout(best[0].shape, sorted(best, key=lambda h: h.line), True)
+    bylines = [Header(i, "by", m.group("name"), lines[i].strip(), body_line=i + 1) for i, line in enumerate(lines)
+               if (m := _BY_ALONE.match(line))]
+    if len(bylines) >= 2:  # "By name" alone over each comment, without dates
+        return Layout("by", bylines, False)
     names = [h for i in range(len(lines)) if (h := _shape_name(lines, i)) is not None]
     repeated: dict[str, list[Header]] = {}
     for i in range(len(lines)):

@@ -136,6 +136,12 @@ VARIANTS = [
                 "Jo Bloggs, Leeds\n\nThe library should open longer, not shorter, in every season.\nAl Smith\n\n"),
      [("Jo Bloggs", "The council is wrong to close the library on Sundays.\nFamilies need it most at weekends.",
        None), ("Al Smith", "The library should open longer, not shorter, in every season.", None)]),
+    # "By name" alone over each comment, no dates
+    ("by", "Thread\n\nBy ann\n\nFirst.\n\nBy bo\n\nSecond.\n\nBy cy\n\nThird.\n",
+     [("ann", "First.", None), ("bo", "Second.", None), ("cy", "Third.", None)]),
+    # a name over a post number and an ISO timestamp; a "Date:" line
+    ("name", "T\n\nann\n#1\n2025-07-29T10:12:28Z\n\nFirst.\n\nbo\n#2\nDate: 2025-07-30 09:00 (UTC)\n\nSecond.\n",
+     [("ann", "First.", None), ("bo", "Second.", None)]),
     # other avatar labels
     ("avatar", "T\n\nProfile picture of Ann\n\nFirst.\n\nUser avatar\n\nSecond.\n",
      [("Ann", "First.", None), (None, "Second.", None)]),
@@ -255,7 +261,9 @@ def test_relative_date_against_the_page_date():
 @pytest.mark.parametrize(
     ("line", "expected"),
     [("Apr 30 '24", True), ("09 months ago", True), ("7mos7MO", True), ("2704 days ago", True),
-     ("Tue 14-Feb-17 10:28:09", True), ("I waited 3 days ago for the bus", False), ("Full Member", False)],
+     ("Tue 14-Feb-17 10:28:09", True), ("2025-07-29T10:12:28Z", True), ("Date: June 24th, 2005 04:29 pm (UTC)", True),
+     ("Mar 2020", True),
+     ("I waited 3 days ago for the bus", False), ("Full Member", False), ("March 2020 was cold", False)],
 )
 def test_date_only(line, expected):
     assert date_only(line) is expected
