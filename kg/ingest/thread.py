@@ -442,35 +442,32 @@ def _pasted_quotes(comments: list[_Comment], lines: list[tuple[int, int, str]]) 
     def norm(i: int) -> str:
         return " ".join(lines[i][2].split())
 
+    seen: dict[str, tuple[int, int]] = {}  # a line -> (the latest comment that has it, its position there)
     for j, c in enumerate(comments):
-        if c.header is None:
-            continue
-        n = 0
-        source: int | None = None
-        shared = False
-        while n < len(c.lines) - 1:
-            line = norm(c.lines[n])
-            if len(line.split()) < 4:
-                break
-            hit = next(((i, pos) for i in range(j - 1, -1, -1) for pos, k in enumerate(comments[i].lines)
-                        if norm(k) == line), None)
-            if hit is None:
-                break
-            i, pos = hit
-            if pos == n:
-                shared = True
-            source = i
-            n += 1
-        if n == 0 or source is None:
-            continue
-        c.quotes.append("\n".join(norm(k) for k in c.lines[:n]))
-        c.lines = c.lines[n:]
-        if shared:
-            earlier = comments[source]
-            if len(earlier.lines) > n:
-                earlier.lines = earlier.lines[n:]
-        elif c.parent is None:
-            c.parent = source
+        if c.header is not None:
+            n = 0
+            source: int | None = None
+            shared = False
+            while n < len(c.lines) - 1:
+                line = norm(c.lines[n])
+                hit = seen.get(line) if len(line.split()) >= 4 else None
+                if hit is None:
+                    break
+                i, pos = hit
+                shared = shared or pos == n
+                source = i
+                n += 1
+            if n and source is not None:
+                c.quotes.append("\n".join(norm(k) for k in c.lines[:n]))
+                c.lines = c.lines[n:]
+                if shared:
+                    earlier = comments[source]
+                    if len(earlier.lines) > n:
+                        earlier.lines = earlier.lines[n:]
+                elif c.parent is None:
+                    c.parent = source
+        for pos, k in enumerate(c.lines):
+            seen[norm(k)] = (j, pos)
 
 
 def _replies(comments: list[_Comment], texts: list[str], layout_shape: str) -> None:
@@ -530,14 +527,17 @@ def _replies(comments: list[_Comment], texts: list[str], layout_shape: str) -> N
 def _fold_duplicates(comments: list[_Comment], texts: list[str]) -> list[int]:
     """Positions to keep: a comment read twice (the same author and words) or a preview ending in "..."
     whose words start a later comment is kept once."""
-    keep: list[int] = []
+    keep = []
     norm = [" ".join(t.split()) for t in texts]
+    seen: set[tuple[str, str]] = set()
     for j, t in enumerate(norm):
-        if any(norm[i] == t and _key(comments[i].author) == _key(comments[j].author) for i in keep):
+        key = (_key(comments[j].author), t)
+        if key in seen:
             continue
         stem = re.sub(r"\s*(?:\.\.\.|…)\s*(?:read more|more)?\s*$", "", t, flags=re.I)
         if stem != t and any(norm[i].startswith(stem) and i != j for i in range(len(norm))):
-            continue
+            continue  # only previews (rare) are compared with every comment
+        seen.add(key)
         keep.append(j)
     return keep
 
