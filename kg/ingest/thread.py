@@ -40,6 +40,7 @@ from kg.ingest.thread_layout import (
     LABEL,
     MEMBER_LABEL,
     MENTION,
+    NOTICE,
     QUOTE_HEAD,
     QUOTE_LINE,
     REPLYING_TO,
@@ -338,9 +339,12 @@ def _substantial(paragraph: str) -> bool:
 def _preamble_post(lines: list[tuple[int, int, str]], end: int, text: str) -> _Comment | None:
     """The post at the top of the page, before the first comment header (a blog post, a Mastodon status, a
     story): after the page's last date heading (and the title under it), else from its first paragraph of
-    prose; ``None`` when the top holds only a title, menus, a question or furniture."""
-    start, published, shown = 0, None, None
-    for i in range(end):
+    prose; ``None`` when the top holds only a title, menus, a question or furniture. Text above the page's
+    last sign-in, cookie, guideline or newsletter line is the site's, not a post."""
+    region = 1 + max((i for i in range(end) if FURNITURE.match(lines[i][2]) or NOTICE.search(lines[i][2])),
+                     default=-1)
+    start, published, shown = region, None, None
+    for i in range(region, end):
         t = lines[i][2]
         if t.strip() and date_only(t) and absolute_date(t):
             start, published, shown = i + 1, absolute_date(t), t.strip()
@@ -350,7 +354,7 @@ def _preamble_post(lines: list[tuple[int, int, str]], end: int, text: str) -> _C
         if j is not None and _title_line(lines, j, end):
             start = j + 1
     else:
-        paragraphs = _paragraphs(lines, 0, end)
+        paragraphs = _paragraphs(lines, region, end)
         texts = [" ".join(lines[k][2] for k in range(a, b)) for a, b in paragraphs]
         first = next((n for n, t in enumerate(texts) if _substantial(t)), None)
         if first is None:

@@ -212,6 +212,9 @@ def test_repeated_heading_is_no_thread():
          [("a", "One.", None), ("b", "Two.", None), ("c", "@a no.", 0), ("d", "replying to b: yes.", 1)]),
         # negative: an @mention of someone not on the page is no parent
         ("u/a Jan 1 '24\nOne.\nu/b Jan 1 '24\n@zed no.\n", [("a", "One.", None), ("b", "@zed no.", None)]),
+        # the site's blurb above its sign-in line is no opening post
+        ("Welcome to the forum. Be kind to each other and stay on topic, please.\nSign in to post\n\n"
+         "u/a Jan 1 '24\nOne.\nu/b Jan 1 '24\nTwo.\n", [("a", "One.", None), ("b", "Two.", None)]),
         # negative: "Dear all" greets no one in particular
         ("u/a Jan 1 '24\nOne.\nu/b Jan 1 '24\nDear all, two.\n", [("a", "One.", None), ("b", "Dear all, two.", None)]),
     ],
