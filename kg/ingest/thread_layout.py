@@ -543,7 +543,7 @@ def find_headers(lines: list[str]) -> Layout:
         for h in best:  # indentation, where the text keeps it, shows the nesting
             h.indent = h.indent or _indent(lines[h.line])
         return Layout(best[0].shape, sorted(best, key=lambda h: h.line), True)
-    bylines = [Header(i, "by", m.group("name"), lines[i].strip(), body_line=i + 1) for i, line in enumerate(lines)
+    bylines = [Header(i, "by", m.group("name"), line.strip(), body_line=i + 1) for i, line in enumerate(lines)
                if (m := _BY_ALONE.match(line))]
     if len(bylines) >= 2:  # "By name" alone over each comment, without dates
         return Layout("by", bylines, False)
