@@ -474,6 +474,58 @@ def _pasted_quotes(comments: list[_Comment], lines: list[tuple[int, int, str]]) 
             seen[norm(k)] = (j, pos)
 
 
+#: A phrase in quotation marks inside a comment: ``they aren't "upgrading their guns to bigger guns."``
+QUOTED_PHRASE = re.compile(r"[\"“](?P<q>[^\"“”\n]{12,200}?)[\"”]")
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower())
+
+
+def _quoted_phrase_source(body: str, earlier: list[str], keys: list[str], own: str) -> int | None:
+    """The latest earlier comment (by someone else) that a phrase of four or more words quoted in ``body``
+    comes from: 60% of the phrase's words in order within a stretch of the earlier comment, three of them
+    words of four letters or more (a retyped quote with changed word forms still counts)."""
+    for m in QUOTED_PHRASE.finditer(body):
+        phrase = _words(m.group("q"))
+        if len(phrase) < 4:
+            continue
+        for i in range(len(earlier) - 1, -1, -1):
+            if own and keys[i] == own:
+                continue
+            if _quotes(phrase, _words(earlier[i])):
+                return i
+    return None
+
+
+def _same_word(a: str, b: str) -> bool:
+    return a == b or (len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5])
+
+
+def _quotes(phrase: list[str], words: list[str]) -> bool:
+    """Whether ``words`` holds ``phrase`` (see ``_quoted_phrase_source``): the longest common subsequence of the
+    phrase and a stretch of ``words`` a little longer than it."""
+    n = len(phrase)
+    for start in range(len(words)):
+        if not any(_same_word(words[start], w) for w in phrase):
+            continue
+        window = words[start: start + n + 2]
+        table = [[0] * (len(window) + 1) for _ in range(n + 1)]  # LCS lengths
+        long = [[0] * (len(window) + 1) for _ in range(n + 1)]  # of which words of 4+ letters
+        for a in range(n):
+            for b in range(len(window)):
+                if _same_word(phrase[a], window[b]):
+                    table[a + 1][b + 1] = table[a][b] + 1
+                    long[a + 1][b + 1] = long[a][b] + (len(phrase[a]) >= 4)
+                elif table[a][b + 1] >= table[a + 1][b]:
+                    table[a + 1][b + 1], long[a + 1][b + 1] = table[a][b + 1], long[a][b + 1]
+                else:
+                    table[a + 1][b + 1], long[a + 1][b + 1] = table[a + 1][b], long[a + 1][b]
+        if table[n][len(window)] >= 0.6 * n and long[n][len(window)] >= 3:
+            return True
+    return False
+
+
 def _replies(comments: list[_Comment], texts: list[str], layout_shape: str) -> None:
     """Parents from what the page shows (see the module docstring)."""
     keys = [_key(c.author) for c in comments]
@@ -498,6 +550,8 @@ def _replies(comments: list[_Comment], texts: list[str], layout_shape: str) -> N
             q = " ".join(c.quotes[0].split()[:12])
             parent = next((i for i in range(j - 1, -1, -1) if q and q in " ".join(texts[i].split())), None)
         body = texts[j]
+        if parent is None:
+            parent = _quoted_phrase_source(body, texts[:j], keys, keys[j])
         if parent is None:
             m = GREETING.match(body)
             if m:

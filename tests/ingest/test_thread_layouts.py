@@ -215,6 +215,18 @@ def test_repeated_heading_is_no_thread():
         # the site's blurb above its sign-in line is no opening post
         ("Welcome to the forum. Be kind to each other and stay on topic, please.\nSign in to post\n\n"
          "u/a Jan 1 '24\nOne.\nu/b Jan 1 '24\nTwo.\n", [("a", "One.", None), ("b", "Two.", None)]),
+        # a phrase of an earlier comment quoted, retyped with other word forms: its parent
+        ("u/a Jan 1 '24\nThey do not need to upgrade there guns to bigger guns.\nu/b Jan 1 '24\nRight.\n"
+         "u/c Jan 1 '24\nThey aren't \"upgrading their guns to bigger guns.\" Rifles are enough.\n",
+         [("a", "They do not need to upgrade there guns to bigger guns.", None), ("b", "Right.", None),
+          ("c", "They aren't \"upgrading their guns to bigger guns.\" Rifles are enough.", 0)]),
+        # negatives: a quote from elsewhere, a short quote, a quote of one's own words
+        ("u/a Jan 1 '24\nBuses are late.\nu/b Jan 1 '24\nThe report said \"officers were not confident at all\".\n",
+         [("a", "Buses are late.", None), ("b", "The report said \"officers were not confident at all\".", None)]),
+        ("u/a Jan 1 '24\nBuses are late again.\nu/b Jan 1 '24\n\"Buses are late\" is old news.\n",
+         [("a", "Buses are late again.", None), ("b", "\"Buses are late\" is old news.", None)]),
+        ("u/a Jan 1 '24\nWe need more frequent buses.\nu/a Jan 2 '24\nAs I said, \"we need more frequent buses\".\n",
+         [("a", "We need more frequent buses.", None), ("a", "As I said, \"we need more frequent buses\".", None)]),
         # negative: "Dear all" greets no one in particular
         ("u/a Jan 1 '24\nOne.\nu/b Jan 1 '24\nDear all, two.\n", [("a", "One.", None), ("b", "Dear all, two.", None)]),
     ],
