@@ -54,7 +54,6 @@ from kg.ingest.thread_layout import (
 )
 from kg.records import Document, Post
 
-AUTHOR_LINE = re.compile(r"^Avatar for\s*-(?:[ \t]+(?P<name>\S.*?))?[ \t]*$")
 SHOW_FULL = re.compile(r"^\s*Show full comment\s*$")
 SHOW_LESS = re.compile(r"^\s*Show less of comment\s*$")
 COMMENTS_COUNT = re.compile(r"^\s*Comments\s*\(\d+\)\s*$")
@@ -143,15 +142,6 @@ def thread_evidence(text: str) -> str | None:
     return layout.shape
 
 
-@dataclass
-class _Piece:
-    start: int  # offsets into the page text
-    end: int
-    author: str | None
-    author_type: str
-    opening: bool = False
-
-
 def _lines(text: str) -> list[tuple[int, int, str]]:
     out = []
     start = 0
@@ -169,17 +159,6 @@ def _span(lines: list[tuple[int, int, str]]) -> tuple[int, int] | None:
     first = lines.index(kept[0])
     last = lines.index(kept[-1])
     return lines[first][0], lines[last][1]
-
-
-def _comment_span(block: list[tuple[int, int, str]]) -> tuple[int, int] | None:
-    full = next((i for i, ln in enumerate(block) if SHOW_FULL.match(ln[2])), None)
-    if full is not None:
-        less = next((i for i, ln in enumerate(block) if i > full and SHOW_LESS.match(ln[2])), len(block))
-        span = _span(block[full + 1:less])
-        if span is not None:
-            return span
-        block = block[:full]  # "Show full comment" with nothing after it: keep the preview
-    return _span(block)
 
 
 def _strip_outer(text: str, start: int, end: int) -> tuple[int, int]:
