@@ -72,6 +72,12 @@ class ExtractResult:
     failures: list[str] = field(default_factory=list)
     skipped: list[Any] = field(default_factory=list)
     set_aside: SetAside | None = None  # where earlier files are moved aside (documents not in the run)
+    readers: dict[str, str] = field(default_factory=dict)  # document id -> the reader that read it
+
+    @property
+    def empty(self) -> list[str]:
+        """The ids of the documents that gave no statements, in order."""
+        return [e.document.id for e in self.extracts if not e.statements]
 
 
 def extract_inputs(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto",
@@ -130,7 +136,7 @@ def extract_inputs(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: s
         for line in report.lines():
             (notice or _quiet)(line)
     return ExtractResult(out_dir=out_dir, extracts=written, failures=read.failures, skipped=read.skipped,
-                         set_aside=set_aside)
+                         set_aside=set_aside, readers={d.id: d.reader or d.kind for d in documents})
 
 
 def _extracts_hint(skipped: list[Any]) -> str:
@@ -156,6 +162,22 @@ def extract_paths(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: st
     if result.failures:
         raise InputErrors(failures_message(result.failures, len(result.extracts), out_dir), result.failures)
     return result.extracts
+
+
+def empty_message(empty: list[str], total: int) -> str | None:
+    """``3 of 10 documents gave no statements: a, b, c``, or ``None`` when every document gave some."""
+    if not empty:
+        return None
+    return f"{len(empty)} of {total} document{'s' if total != 1 else ''} gave no statements: {', '.join(empty)}"
+
+
+def readers_summary(readers: dict[str, str]) -> list[str]:
+    """One line per reader: ``thread page ('u/name date' headers): 2 (a, b)``, most used first."""
+    by: dict[str, list[str]] = {}
+    for doc_id, reader in readers.items():
+        by.setdefault(reader, []).append(doc_id)
+    return [f"{reader}: {len(ids)} ({', '.join(ids)})"
+            for reader, ids in sorted(by.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
 
 
 def failures_message(failures: list[str], done: int, out_dir: Path | str) -> str:
@@ -247,6 +269,8 @@ class RunResult:
     failures: list[str] = field(default_factory=list)  # files in folders that could not be read
     skipped: list[Any] = field(default_factory=list)  # kg.ingest.Skipped
     set_aside: SetAside | None = None  # earlier extracts of documents not in this run, moved aside
+    readers: dict[str, str] = field(default_factory=dict)  # document id -> the reader that read it
+    empty: list[str] = field(default_factory=list)  # ids of the documents that gave no statements
 
 
 def strongest_relations(graph, kind: str, limit: int = 5) -> list[dict[str, Any]]:
@@ -288,6 +312,11 @@ def summary_markdown(result: RunResult) -> str:
             lines.append(f"- {r['a']} ~ {r['b']} on {r['issue'] or '(reply)'} ({r['mode']}, weight {r['weight']:g}; "
                          f"evidence: {', '.join(r['evidence'])})")
         lines.append("")
+    if result.readers:
+        lines += ["## Readers", "", *(f"- {line}" for line in readers_summary(result.readers)), ""]
+    empty = empty_message(result.empty, result.documents)
+    if empty:
+        lines += ["## Documents that gave no statements", "", empty, ""]
     lines += ["## Files", "", *(f"- {k}: {v.name}" for k, v in result.files.items()), ""]
     if result.failures:
         lines += ["## Files that could not be read (left out)", "", *(f"- {f}" for f in result.failures), ""]
@@ -350,7 +379,7 @@ def run(corpus: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto"
         issues=len({i.id for e in extracts for i in e.issues}), files=files,
         agreements=strongest_relations(graph, "Agreement"), conflicts=strongest_relations(graph, "Conflict"),
         counts=graph.counts(), failures=extracted.failures, skipped=extracted.skipped,
-        set_aside=aside,
+        set_aside=aside, readers=extracted.readers, empty=extracted.empty,
     )
     files["summary"] = out / "summary.md"
     extracts_io.atomic_write_text(files["summary"], summary_markdown(result))

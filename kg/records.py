@@ -51,6 +51,8 @@ class Document:
     posts: list[Post] = field(default_factory=list)
     # a person marked the whole document reviewed: {"by": who, "at": ISO time}; None: not (yet)
     reviewed: dict[str, Any] | None = None
+    # which reader made it ("article (text)", "thread page ('u/name date' headers)"); not written to extracts
+    reader: str | None = field(default=None, compare=False)
 
     @property
     def text_sha256(self) -> str:

@@ -225,3 +225,51 @@ def test_summary_explains_actor_count(tmp_path, actors, graph_actors, expected):
     result = RunResult(out_dir=tmp_path, documents=1, statements=3, actors=actors, issues=1,
                        counts={"Actor": graph_actors})
     assert expected in summary_markdown(result)
+
+
+# ------------------------------------------------------------------ readers and documents without statements
+MUMSNET_LIKE = ("A thread\n\n(2 Posts)\npinboard Tue 14-Feb-17 10:28:09\n\nThe school will close and nobody "
+                "asked the parents.\n\nbluebell Tue 14-Feb-17 10:34:42\n\nI oppose the closure of the school.\n")
+
+
+def test_extract_names_readers_and_empty_documents(tmp_path):
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "forum.txt").write_text(MUMSNET_LIKE, encoding="utf-8")
+    (corpus / "blank-ish.txt").write_text("Menu\n\nHome\n", encoding="utf-8")
+    out = tmp_path / "x"
+    result = runner.invoke(app, ["extract", str(corpus), "--out", str(out), "-v"])
+    assert result.exit_code == 0, result.output
+    assert "forum: read as thread page ('name date time' lines), 2 statement(s)" in result.output
+    assert "blank-ish: read as article (text), 0 statement(s)" in result.output
+    assert "1 of 2 documents gave no statements: blank-ish" in result.output
+    assert "2 document(s) (1 article, 1 thread page), 2 statement(s)" in result.output \
+        or "2 document(s) (1 thread page, 1 article), 2 statement(s)" in result.output
+    # without -v: no per-document lines, but the empty document is still reported
+    quiet = runner.invoke(app, ["extract", str(corpus), "--out", str(tmp_path / "y"), "-q"])
+    assert "read as" not in quiet.output and "1 of 2 documents gave no statements: blank-ish" in quiet.output
+
+
+def test_run_summary_names_readers_and_empty_documents(tmp_path):
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "forum.txt").write_text(MUMSNET_LIKE, encoding="utf-8")
+    (corpus / "blank-ish.txt").write_text("Menu\n\nHome\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(corpus), "--out", str(out), "--no-store", "-q"])
+    assert result.exit_code == 0, result.output
+    summary = (out / "summary.md").read_text("utf-8")
+    assert "## Readers" in summary and "- thread page ('name date time' lines): 1 (forum)" in summary
+    assert "## Documents that gave no statements\n\n1 of 2 documents gave no statements: blank-ish" in summary
+
+
+def test_thread_page_without_comments_under_kind_thread(tmp_path):
+    page = tmp_path / "no-thread.txt"
+    page.write_text("A page\n\nAn article with no comments at all. Nothing else.\n", encoding="utf-8")
+    out = tmp_path / "x"
+    result = runner.invoke(app, ["extract", str(page), "--kind", "thread", "--out", str(out)])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert lines == [f"kg: error: {page}: no comments found on this thread page (no comment headers: no author, "
+                     "date or reply lines repeat on it)"]
+    assert not out.exists()

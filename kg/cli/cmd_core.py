@@ -108,6 +108,28 @@ def _report_set_aside(aside: pipeline.SetAside | None) -> None:
         typer.echo(f"kg: {note}", err=True)
 
 
+def _report_readers(readers: dict[str, str], empty: list[str], statements: dict[str, int], verbose: bool) -> None:
+    """With ``-v``, one line per document on stderr: the reader that read it and its statements. Always, even
+    with --quiet: the documents that gave no statements (never silently)."""
+    if verbose:
+        for doc_id, reader in readers.items():
+            typer.echo(f"kg: {doc_id}: read as {reader}, {statements.get(doc_id, 0)} statement(s)", err=True)
+    line = pipeline.empty_message(empty, len(readers))
+    if line:
+        typer.echo(f"kg: {line}", err=True)
+
+
+def _kinds(readers: dict[str, str]) -> str:
+    """`` (3 thread pages, 1 article)``: how many documents each kind of reader read."""
+    counts: dict[str, int] = {}
+    for reader in readers.values():
+        kind = reader.split(" (")[0]
+        counts[kind] = counts.get(kind, 0) + 1
+    if not counts:
+        return ""
+    return " (" + ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in sorted(counts.items(), key=lambda kv: -kv[1])) + ")"
+
+
 def _fail_if_some_failed(failures: list[str], done: int, out: Path) -> None:
     """Files in folders that could not be read: one line each, a last line, exit 2 (the good ones are written)."""
     if not failures:
@@ -116,6 +138,22 @@ def _fail_if_some_failed(failures: list[str], done: int, out: Path) -> None:
         typer.echo(f"kg: error: {line}", err=True)
     typer.echo(f"kg: error: {pipeline.failures_message(failures, done, out)}", err=True)
     raise typer.Exit(InputError.exit_code)
+
+
+_VERBOSE_HELP = "Say on stderr which reader read each document (article, thread page layout, export) and its statements."
+
+
+def _statements_per_document(extracts_dir: Path, readers: dict[str, str]) -> dict[str, int]:
+    from kg import extracts as extracts_io
+
+    counts = {}
+    for doc_id in readers:
+        path = extracts_io.path_for(extracts_dir, doc_id)
+        try:
+            counts[doc_id] = len(extracts_io.read(path).statements)
+        except Exception:  # noqa: BLE001 - a count for a -v line only; the file was just written by this run
+            counts[doc_id] = 0
+    return counts
 
 
 _QUIET_HELP = "No progress lines or notes on stderr (errors are still printed)."
@@ -143,6 +181,7 @@ def extract_cmd(
     max_mb: Optional[float] = typer.Option(None, "--max-mb", help=_MAX_MB_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help=_QUIET_HELP),
     stance: Optional[str] = typer.Option(None, "--stance", help=_STANCE_HELP),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help=_VERBOSE_HELP),
 ) -> None:
     """Extract actors, roles, statements, issues and stances: one reviewable JSON file per document.
 
@@ -157,7 +196,8 @@ def extract_cmd(
     _report_skipped(done.skipped, quiet)
     _report_set_aside(done.set_aside)
     n_st = sum(len(e.statements) for e in done.extracts)
-    typer.echo(f"{len(done.extracts)} document(s), {n_st} statement(s) -> {out}/")
+    _report_readers(done.readers, done.empty, {e.document.id: len(e.statements) for e in done.extracts}, verbose)
+    typer.echo(f"{len(done.extracts)} document(s){_kinds(done.readers)}, {n_st} statement(s) -> {out}/")
     _fail_if_some_failed(done.failures, len(done.extracts), out)
 
 
@@ -175,6 +215,7 @@ def run_cmd(
     store: bool = typer.Option(True, "--store/--no-store", help="Fill the embedded Oxigraph store OUT/store."),
     max_mb: Optional[float] = typer.Option(None, "--max-mb", help=_MAX_MB_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help=_QUIET_HELP),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help=_VERBOSE_HELP),
 ) -> None:
     """The main job: extract, build the graph, write the stance matrix and heatmap, RDF and a summary.
 
@@ -189,4 +230,6 @@ def run_cmd(
     _report_skipped(result.skipped, quiet)
     _report_set_aside(result.set_aside)
     typer.echo(pipeline.summary_markdown(result))
+    _report_readers(result.readers, result.empty, _statements_per_document(out / "extracts", result.readers),
+                    verbose)
     _fail_if_some_failed(result.failures, result.documents, out / "extracts")
