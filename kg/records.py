@@ -51,6 +51,10 @@ class Document:
     posts: list[Post] = field(default_factory=list)
     # a person marked the whole document reviewed: {"by": who, "at": ISO time}; None: not (yet)
     reviewed: dict[str, Any] | None = None
+    # which reader read the file ("reddit", "disqus", "html-schema.org"...); None: not recorded
+    reader: str | None = None
+    # repairable problems the reader fixed, one line each naming the file (shown once, not saved)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def text_sha256(self) -> str:
@@ -239,6 +243,8 @@ class Extract:
         }
         if doc.reviewed:
             out["document"]["reviewed"] = dict(doc.reviewed)
+        if doc.reader:
+            out["document"]["reader"] = doc.reader
         return out
 
     @classmethod
@@ -252,7 +258,8 @@ class Extract:
         ]
         document = Document(id=dd["id"], source=dd["source"], kind=dd["kind"], text=dd.get("text", ""),
                             title=dd.get("title"), published=dd.get("published"), posts=posts,
-                            reviewed=dict(dd["reviewed"]) if dd.get("reviewed") else None)
+                            reviewed=dict(dd["reviewed"]) if dd.get("reviewed") else None,
+                            reader=dd.get("reader"))
         return cls(
             document=document,
             actors=[Actor.from_dict(a) for a in d.get("actors", [])],

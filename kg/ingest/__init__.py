@@ -19,8 +19,9 @@ from kg.errors import ConfigError, InputError
 from kg.ids import document_id_from_path
 from kg.ingest.article import parse_article
 from kg.ingest.exports import ExtractsFileError, parse_csv_export, parse_json_export
-from kg.ingest.html import html_to_text, parse_html_article, parse_html_thread
+from kg.ingest.html import has_comment_markup, html_to_text, parse_html_article, parse_html_thread
 from kg.ingest.pdf import first_line_title, pdf_text
+from kg.ingest.platforms import parse_xml_export
 from kg.ingest.text import check_regular_file, read_bytes, read_text
 from kg.ingest.thread import looks_like_thread, parse_thread_page
 from kg.records import Document
@@ -37,7 +38,7 @@ KINDS: tuple[str, ...] = ("auto", "article", "thread")
 
 #: File extension -> format. A PDF is turned into text and then read by the ``text`` readers.
 FORMATS: dict[str, str] = {".txt": "text", ".md": "text", ".html": "html", ".htm": "html", ".json": "json",
-                           ".csv": "csv", ".pdf": "pdf"}
+                           ".csv": "csv", ".pdf": "pdf", ".xml": "xml"}
 #: Extensions ``read_documents`` picks up in folders.
 EXTENSIONS: tuple[str, ...] = tuple(FORMATS)
 
@@ -49,6 +50,7 @@ READERS: dict[tuple[str, str], Reader] = {
     ("thread", "html"): parse_html_thread,
     ("thread", "json"): parse_json_export,
     ("thread", "csv"): parse_csv_export,
+    ("thread", "xml"): parse_xml_export,  # Disqus
 }
 
 
@@ -59,9 +61,11 @@ def format_of(path: Path | str) -> str:
 
 def detect_kind(text: str, fmt: str) -> str:
     """``thread`` for exports and for pages with comment-thread markers, ``article`` otherwise."""
-    if fmt in ("json", "csv"):
+    if fmt in ("json", "csv", "xml"):
         return "thread"
     if fmt == "html":
+        if has_comment_markup(text):
+            return "thread"
         try:
             text = html_to_text(text, "page")
         except InputError:
@@ -178,6 +182,7 @@ class ReadResult:
     documents: list[Document] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)  # one line each: "FILE: problem"
     skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # repaired problems, one line each: "FILE: what"
 
 
 def read_inputs(paths: Iterable[Path | str], kind: str = "auto", *, max_bytes: int | None = None,
@@ -194,7 +199,9 @@ def read_inputs(paths: Iterable[Path | str], kind: str = "auto", *, max_bytes: i
     total = len(found.files)
     for n, (path, named) in enumerate(found.files, start=1):
         try:
-            result.documents.append(read_document(path, kind=kind, max_bytes=max_bytes))
+            document = read_document(path, kind=kind, max_bytes=max_bytes)
+            result.documents.append(document)
+            result.warnings.extend(document.warnings)
         except ExtractsFileError:
             if named:
                 raise

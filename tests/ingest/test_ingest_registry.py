@@ -107,7 +107,7 @@ def test_read_documents_corpus():
 
 def test_registry():
     assert set(READERS) == {("article", "text"), ("article", "html"), ("thread", "text"), ("thread", "html"),
-                            ("thread", "json"), ("thread", "csv")}
+                            ("thread", "json"), ("thread", "csv"), ("thread", "xml")}
     assert set(EXTENSIONS) == {".txt", ".md", ".html", ".htm", ".json", ".csv", ".pdf"}  # a PDF becomes text
 
 
