@@ -323,8 +323,10 @@ def from_markup(root: lxml.etree._Element) -> Found | None:
     # a candidate with no body of its own that wraps no comment (<article class="comment"><p>...</p>): itself
     for el in candidates:
         if el not in bodies and not any(_owner(b, every) is el for b in candidates if b in bodies):
-            if any(_CONTAINER.match(t) and t.lower() not in ("post", "reply") for t in _classes(el)) or \
-                    _COMMENT_ID.match(el.get("id") or ""):
+            strong = any(_CONTAINER.match(t) and t.lower() not in ("post", "reply") for t in _classes(el)) or \
+                _COMMENT_ID.match(el.get("id") or "")
+            # only when the markup shows who wrote it or when: else the page's text tells more (kg.ingest.thread)
+            if strong and (_owned(el, every, _AUTHOR) or any(_owner(t, every) is el for t in el.iter("time"))):
                 bodies[el] = el
     items = [el for el in candidates if el in bodies]
     if not items:
