@@ -62,8 +62,8 @@ def _scan(data: Any, where: str) -> None:
         if type(value) is float and not math.isfinite(value):
             shown = "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
             raise ExtractsError(f"{where}: at {_path(path)}: {shown} is not a number; JSON numbers are finite")
-        elif type(value) is str and _SURROGATE.search(value):
-            raise ExtractsError(f"{where}: at {_path(path)}: a lone surrogate ({_SURROGATE.search(value)[0]!a}) "
+        elif type(value) is str and (lone := _SURROGATE.search(value)) is not None:
+            raise ExtractsError(f"{where}: at {_path(path)}: a lone surrogate ({lone.group(0)!a}) "
                                 f"is no character; the text cannot be written as UTF-8")
         elif isinstance(value, (dict, list)):
             if len(path) >= MAX_DEPTH:

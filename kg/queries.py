@@ -157,8 +157,8 @@ def _param_types(value: str) -> dict[str, str]:
         first = re.split(r"[\s,;]+", desc, maxsplit=1)[0] if desc else ""
         if first in _TYPE_WORDS:
             out[name] = _TYPE_WORDS[first]
-        elif _SLUG_IDS.search(desc):
-            out[name] = _SLUG_IDS.search(desc).group(0)  # "actor id" or "issue id"
+        elif (slug_ids := _SLUG_IDS.search(desc)) is not None:
+            out[name] = slug_ids.group(0)  # "actor id" or "issue id"
         else:
             out[name] = "str"
     return out

@@ -218,7 +218,7 @@ class Extract:
 
     def to_dict(self) -> dict[str, Any]:
         doc = self.document
-        out = {
+        out: dict[str, Any] = {
             "document": {
                 "id": doc.id,
                 "source": doc.source,

@@ -54,7 +54,7 @@ def synthetic_corpus(n_statements: int, per_doc: int = 100, speakers: int = 8, i
         issues = [Issue(lab.replace(" ", "-"), lab) for lab in labels]
         statements = []
         pos = 0
-        for k, sentence in enumerate(sentences):
+        for sentence in sentences:
             start, end = pos, pos + len(sentence)
             pos = end + 1
             r = rng.random()

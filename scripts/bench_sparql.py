@@ -107,14 +107,15 @@ def main(argv: list[str] | None = None) -> int:
             t_rdf, g = timed(lambda: kgrdf.to_rdf(graph, extracts))
             triples = len(g)
             nt.write_bytes(kgrdf.serialize(g, "nt"))
-            del g, extracts
+            del g
+            extracts = []  # freed (not deleted: the lambdas above name it)
             gc.collect()
         counts = graph.counts()
         figures.update(statements=counts.get("Statement", 0), stances=counts.get("Stance", 0),
                        agreements=counts.get("Agreement", 0), conflicts=counts.get("Conflict", 0),
                        actors=counts.get("Actor", 0), triples=triples, build_graph_s=t_build, to_rdf_s=t_rdf,
                        nt_bytes=nt.stat().st_size)
-        del graph
+        graph = None  # freed (not deleted: a lambda above names it)
         console.print(f"{triples:,} triples ({nt.stat().st_size / 1e6:.0f} MB of N-Triples)")
 
         with console.status("loading into Oxigraph (on disk)"):
@@ -143,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
 
             figures["oxigraph_memory_load_s"], mem = timed(mem_load)
             figures["oxigraph_memory_query_s"], _ = timed(lambda: execute(mem, q).rows, repeat=args.repeat)
-            del mem
+            mem = None  # freed (not deleted: a lambda above names it)
         with console.status("stance-matrix on rdflib"):
             def rdflib_query() -> list[tuple]:
                 return [tuple(r) for r in rg.query(q)]
@@ -157,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         figures["speedup"] = figures["rdflib_query_s"] / figures["oxigraph_query_s"]
         figures["speedup_optimized"] = figures["rdflib_query_s"] / figures["oxigraph_query_optimized_s"]
         figures["speedup_memory"] = figures["rdflib_query_s"] / figures["oxigraph_memory_query_s"]
-        del store
+        store = None  # closed with its last reference (not deleted: lambdas above name it)
         gc.collect()
 
     print("| measure | value |\n|---|---|")

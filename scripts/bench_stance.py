@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
             "model": lambda k: [py, "-c", KG, "extract", str(args.docs), "--out", f"{tmp}/model{k}",
                                 "--stance", "model"],
         }
-        for name, cmd in sides.items():  # warm-up round, not timed
+        for cmd in sides.values():  # warm-up round, not timed
             run(cmd("w"), env)
         times: dict[str, dict[str, list[float]]] = {s: {"wall": [], "cpu": []} for s in sides}
         for rep in range(args.reps):

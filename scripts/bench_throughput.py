@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         kg_extract(Path(tmp) / "warmup")  # warm-up: loads kg's pipeline once (lru_cache)
         for rep in range(args.reps):
             timed("baseline", baseline)
-            timed("kg", lambda: kg_extract(Path(tmp) / f"rep{rep}"))
+            timed("kg", lambda rep=rep: kg_extract(Path(tmp) / f"rep{rep}"))
 
     result = {"docs_dir": str(args.docs), "model": model, "documents": n_docs, "characters": n_chars,
               "repetitions": args.reps, "target": TARGET}

@@ -10,6 +10,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kg.analysis import exports, plots
 from kg.analysis.matrix import stance_matrix, write_matrix
@@ -69,7 +70,7 @@ def network_command(extracts_dir: Path, out: Path, *, type: str = "twomode", agg
                                             title=f"{type} ties between speakers ({mode})"))
         return Written(files, f"{len(ties)} {type} ties written to {files[0]}")
     extracts = read_dir(extracts_dir)
-    settings = dict(type=type, aggregation=aggregation, normalization=normalization, level=level,
+    settings: dict[str, Any] = dict(type=type, aggregation=aggregation, normalization=normalization, level=level,
                     duplicates=duplicates, date_from=date_from, date_to=date_to)
     if window:
         nets = network_series(extracts, window=window, step=step, **settings)
@@ -149,7 +150,7 @@ def polarisation_command(extracts_dir: Path, out: Path, *, window: str | None = 
     if not scored:
         return Written(files, f"{len(points)} polarisation window(s) written to {out}; "
                               "none has statements that take a side, so none has a score")
-    top = max(scored, key=lambda p: p.score)
+    top = max(scored, key=lambda p: p.score or 0.0)
     empty = len(points) - len(scored)
     return Written(files, f"{len(points)} polarisation score(s) written to {out}"
                           f"{f' ({empty} empty: no statements)' if empty else ''}; "

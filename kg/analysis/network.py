@@ -123,7 +123,7 @@ def statement_organisation(actor: Actor, statement: Statement) -> str | None:
     best = None
     for r in actor.roles:
         if r.organisation and r.start is not None and r.start <= statement.start:
-            if best is None or best.start <= r.start:
+            if best is None or (best.start or 0) <= r.start:
                 best = r
     if best is not None:
         return best.organisation
@@ -153,6 +153,7 @@ def statement_table(extracts: Iterable[Extract], *, level: str = "person") -> li
         doc_date = parse_date(ex.document.published, "document.published") if ex.document.published else None
         for s in ex.statements:
             actor = actors[s.speaker]
+            label: str | None
             if level == "person":
                 label = f"{actor.name} ({ex.document.id})" if qualify and actor.type == "anonymous" else actor.name
             else:
@@ -306,6 +307,7 @@ def _onemode_evidence(x: np.ndarray, who: dict, aggregation: str, w: np.ndarray)
             ids: set[str] = set()
             for j in range(nj):
                 for k in range(nk):
+                    partners: Sequence[int]
                     if aggregation == "ignore":
                         partners = range(nk)
                     elif aggregation == "congruence":

@@ -84,6 +84,7 @@ def heatmap(matrix: StanceMatrix, path: Path, *, value: str = "net", title: str 
     fig = _figure(max(6.0, 1.0 + 0.75 * m + 0.09 * max(len(a) for a in actors)),
                   max(4.0, 2.2 + 0.38 * n))
     ax = fig.add_subplot(1, 1, 1)
+    norm: TwoSlopeNorm | None
     if value == "share":
         cmap, norm = "RdBu", TwoSlopeNorm(vcenter=0.5, vmin=0.0, vmax=1.0)
     else:

@@ -129,7 +129,7 @@ def best_membership(con: np.ndarray, cfl: np.ndarray, *, k: int = 2, seed: int =
     if n <= k:
         return 0.0, np.arange(n), True
     if _count_balanced(n, k) <= EXHAUSTIVE_LIMIT:
-        best_q, best_m = -1.0, None
+        best_q, best_m = -1.0, np.arange(n)
         for m in _balanced(n, k):
             q = quality(m, con, cfl, k)
             if q > best_q + 1e-12:
@@ -137,7 +137,7 @@ def best_membership(con: np.ndarray, cfl: np.ndarray, *, k: int = 2, seed: int =
         return best_q, best_m, True
     rng = np.random.default_rng(seed)
     base = np.repeat(np.arange(k), _sizes(n, k))
-    best_q, best_m = -1.0, None
+    best_q, best_m = -1.0, np.arange(n)
     for _ in range(restarts):
         m = rng.permutation(base)
         q = quality(m, con, cfl, k)

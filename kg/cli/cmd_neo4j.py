@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import Any, Iterator, List, Optional
 
 import typer
 from rich.console import Console
@@ -34,7 +34,7 @@ DbOpt = typer.Option(neo4j_store.DEFAULT_DATABASE, "--database", envvar="NEO4J_D
 
 def _settings(data_dir: Optional[Path], bolt_port: int, http_port: int, heap: str = "512m",
               pagecache: str = "128m") -> neo4j_server.ServerSettings:
-    kwargs = {"bolt_port": bolt_port, "http_port": http_port, "heap": heap, "pagecache": pagecache}
+    kwargs: dict[str, Any] = {"bolt_port": bolt_port, "http_port": http_port, "heap": heap, "pagecache": pagecache}
     if data_dir is not None:
         kwargs["data"] = data_dir
     return neo4j_server.ServerSettings(**kwargs)

@@ -38,19 +38,19 @@ def bind(port: int) -> socket.socket:
     return sock
 
 
-def _make_server(config):  # type: ignore[no-untyped-def]
+def _make_server(config):
     """uvicorn's server, stopped by Ctrl-C or SIGTERM with a normal exit: uvicorn itself raises the signal again
     once it has shut down, so the process would die of it and could not say it stopped."""
     import uvicorn
 
     class Server(uvicorn.Server):
         @contextlib.contextmanager
-        def capture_signals(self):  # type: ignore[no-untyped-def]
+        def capture_signals(self):
             if threading.current_thread() is not threading.main_thread():
                 yield
                 return
 
-            def stop(signum, frame):  # type: ignore[no-untyped-def]
+            def stop(signum, frame):
                 if self.should_exit and signum == signal.SIGINT:
                     self.force_exit = True  # a second Ctrl-C: do not wait for open connections
                 self.should_exit = True

@@ -18,7 +18,7 @@ Krippendorff's Alpha-Reliability*.
 from __future__ import annotations
 
 import json
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import permutations
 from pathlib import Path
@@ -41,7 +41,7 @@ def krippendorff_alpha(units: Sequence[Sequence[Hashable | None]], level: str = 
     nothing is pairable; 1.0 when every pairable value is the same (no disagreement possible or observed)."""
     if level not in LEVELS:
         raise ValueError(f"level {level!r}: one of {', '.join(LEVELS)}")
-    coincidence: Counter[tuple[Hashable, Hashable]] = Counter()
+    coincidence: defaultdict[tuple[Hashable, Hashable], float] = defaultdict(float)
     for unit in units:
         values = [v for v in unit if v is not None]
         m = len(values)
@@ -51,7 +51,7 @@ def krippendorff_alpha(units: Sequence[Sequence[Hashable | None]], level: str = 
             coincidence[(a, b)] += 1.0 / (m - 1)
     if not coincidence:
         return None
-    n_c: Counter[Hashable] = Counter()
+    n_c: defaultdict[Hashable, float] = defaultdict(float)
     for (a, _b), w in coincidence.items():
         n_c[a] += w
     n = sum(n_c.values())

@@ -72,12 +72,17 @@ def _exact(g: Item, p: Item, text: str) -> float:
 DICE_THRESHOLD = 0.5
 GGT_THRESHOLDS = (0.3, 0.8)
 
+def _above(threshold: float) -> Callable[[float], bool]:
+    """``score > threshold``, with the threshold bound now (not at call time)."""
+    return lambda s: s > threshold
+
+
 MATCHERS: dict[str, Matcher] = {
     "dice": Matcher("dice", "word-set Dice >= 0.5 (EXTRACTS.md rule)",
                     lambda g, p, _t: dice(g.text, p.text), lambda s: s >= DICE_THRESHOLD),
     **{
         f"ggt-{t}": Matcher(f"ggt-{t}", f"prediction covers > {t:.0%} of the gold span (GGT)",
-                            lambda g, p, _t: coverage(g, p), (lambda s, t=t: s > t))
+                            lambda g, p, _t: coverage(g, p), _above(t))
         for t in GGT_THRESHOLDS
     },
     "exact": Matcher("exact", "same span, quotes and punctuation trimmed (--strict)", _exact, lambda s: s == 1.0),

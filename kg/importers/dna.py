@@ -31,7 +31,7 @@ from pathlib import Path
 from kg import extracts as extracts_io
 from kg.errors import ConfigError, InputError
 from kg.ids import actor_id, digest, issue_id, slug, statement_id
-from kg.records import Actor, Document, Extract, Issue, Role, Statement
+from kg.records import Actor, Document, Extract, Issue, Polarity, Role, Statement
 
 DEFAULT_STATEMENT_TYPE = "DNA Statement"
 REQUIRED_TABLES = ("DOCUMENTS", "STATEMENTS", "STATEMENTTYPES", "VARIABLES")
@@ -212,7 +212,7 @@ def _read(con: sqlite3.Connection, path: Path, statement_type: str, report: Impo
                 issues.setdefault(iid, Issue(iid, concept))
                 issue_ids.append(iid)
             q = agreement.get(s["ID"])
-            stance = "neutral" if q is None else ("support" if q > 0 else "oppose")
+            stance: Polarity = "neutral" if q is None else ("support" if q > 0 else "oppose")
             sid = statement_id(doc_id, start, end)
             if sid in used_ids:  # two DNA statements on the same span: keep both, apart
                 sid = f"st-{digest(doc_id, start, end, person, org, concept, q)}"

@@ -54,7 +54,7 @@ def pdf_text(data: bytes, source: str) -> PdfText:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             try:
-                opened = reader.decrypt("")  # many PDFs are encrypted with an empty user password
+                opened: int = reader.decrypt("")  # many PDFs are encrypted with an empty user password
             except (PyPdfError, NotImplementedError):
                 opened = 0
             if not opened:

@@ -61,7 +61,7 @@ def _coder() -> str:
 
 
 def _static(name: str) -> str:
-    return resources.files("kg.review").joinpath("static", name).read_text("utf-8")
+    return resources.files("kg.review").joinpath("static").joinpath(name).read_text("utf-8")
 
 
 class _Refused(Exception):
@@ -97,7 +97,7 @@ class Workspace:
         try:
             return path, path.read_bytes()
         except OSError as exc:  # gone or unreadable since the listing
-            raise _Refused(404, f"{path}: cannot be read ({exc.strerror or exc}); reload the list")
+            raise _Refused(404, f"{path}: cannot be read ({exc.strerror or exc}); reload the list") from None
 
     def load(self, doc_id: str) -> tuple[dict[str, Any], str]:
         path, raw = self._read(doc_id)
@@ -108,13 +108,13 @@ class Workspace:
         try:
             data = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as exc:
-            raise _Refused(422, f"{path}: not a readable extracts file ({exc}); fix it in an editor, then reload")
+            raise _Refused(422, f"{path}: not a readable extracts file ({exc}); fix it in an editor, then reload") from None
         if not isinstance(data, dict):
             raise _Refused(422, f"{path}: not an extracts file (the top level must be a JSON object)")
         try:
             extracts_io.check(data, str(path))
         except ExtractsError as exc:
-            raise _Refused(422, f"{exc}; fix it in an editor, then reload")
+            raise _Refused(422, f"{exc}; fix it in an editor, then reload") from None
         return data
 
     def save(self, doc_id: str, version: str, op: str, args: dict[str, Any]) -> tuple[dict[str, Any], str, Any]:
@@ -130,13 +130,13 @@ class Workspace:
             canonical = extracts_io.dumps(Extract.from_dict(new))
             extracts_io.check(json.loads(canonical), str(path))
         except ExtractsError as exc:
-            raise _Refused(400, f"{doc_id}: {op}: {exc}; nothing was saved")
+            raise _Refused(400, f"{doc_id}: {op}: {exc}; nothing was saved") from None
         except (KeyError, TypeError, ValueError) as exc:
-            raise _Refused(400, f"{doc_id}: {op}: bad arguments ({exc}); nothing was saved")
+            raise _Refused(400, f"{doc_id}: {op}: bad arguments ({exc}); nothing was saved") from None
         try:
             extracts_io.atomic_write_text(path, canonical)
         except OSError as exc:
-            raise _Refused(500, f"{path}: cannot be written ({exc.strerror or exc}); nothing was saved")
+            raise _Refused(500, f"{path}: cannot be written ({exc.strerror or exc}); nothing was saved") from None
         created = edits.new_actor_id(data, args["name"], args["type"]) if op == "create_actor" else None
         return json.loads(canonical), version_of(canonical.encode("utf-8")), created
 
@@ -260,7 +260,7 @@ def create_app(extracts_dir: Path | str, token: str, *, corpus_dir: Path | str |
         try:
             req = json.loads(body or b"null")
         except ValueError:
-            raise _Refused(400, "the edit is not JSON")
+            raise _Refused(400, "the edit is not JSON") from None
         if not isinstance(req, dict) or not isinstance(req.get("version"), str) or not isinstance(req.get("op"), str):
             raise _Refused(400, "an edit is {\"version\": ..., \"op\": ..., \"args\": {...}}")
         data, version, created = ws.save(doc_id, req["version"], req["op"], req.get("args") or {})

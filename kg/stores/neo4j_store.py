@@ -612,11 +612,11 @@ class Neo4jWriter:
         with no_gc_pauses():
             for ex in exs:
                 add_extract(g, ex)
-                if early and len(g.nodes) - scanned >= self.batch_size:
+                if own_nodes is not None and early and len(g.nodes) - scanned >= self.batch_size:
                     own_nodes([n for n in islice(g.nodes.values(), scanned, None)
                                if n.labels[0] in DOCUMENT_SCOPED], False)
                     scanned = len(g.nodes)
-            if early:
+            if own_nodes is not None and early:
                 own_nodes([n for n in islice(g.nodes.values(), scanned, None) if n.labels[0] in DOCUMENT_SCOPED],
                           True)
         documents = [ex.document.id for ex in exs]
@@ -647,7 +647,7 @@ class Neo4jWriter:
         """Nodes (id -> label) and relationships ((source, type, target) -> labels) a load may replace."""
         nodes: dict[str, str] = {}
         edges: dict[EdgeKey, tuple[str, str]] = {}
-        reads = [(CYPHER_SCOPED_EDGES.format(label=_checked_label(lab)), lab, {"documents": documents})
+        reads: list[tuple[str, str | None, dict[str, Any]]] = [(CYPHER_SCOPED_EDGES.format(label=_checked_label(lab)), lab, {"documents": documents})
                  for lab in DOCUMENT_SCOPED]
         reads += [(CYPHER_DERIVED_EDGES.format(label=_checked_label(lab)), lab, {}) for lab in DERIVED_LABELS]
         reads.append((CYPHER_SHORTCUT_EDGES, None, {}))
@@ -748,7 +748,10 @@ class Neo4jWriter:
             writes.barrier()
             # the graph and the rows are freed here, before the garbage collector is back (it would otherwise
             # scan all of them once, a second or two at 100k statements)
-            del plan, g, nodes, edges, derived_nodes, derived_edges, old_nodes, old_edges, eids, label_of
+            # (old_nodes and eids are emptied, not deleted: the batch closure above still names them)
+            old_nodes.clear()
+            eids.clear()
+            del plan, g, nodes, edges, derived_nodes, derived_edges, old_edges, label_of
         report.seconds = time.perf_counter() - t0
         return report
 

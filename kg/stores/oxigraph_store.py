@@ -248,7 +248,8 @@ def _remove_stale(store_dir: Path) -> list[Path]:
                     writer = _hold_writer_lock(store_dir, store)
                 except StoreError:
                     continue  # an older kg is still filling it
-                os.close(writer)
+                if writer is not None:
+                    os.close(writer)
         elif not _is_store(path):
             # nobody holds it, but a live fill may be between creating it and locking it
             if (m and pid_alive(int(m.group(1)))) or (not m and age < _YOUNG):
@@ -406,7 +407,7 @@ def count_triples(store_dir: Path) -> int:
 
 
 # ----------------------------------------------------------------------------------------- querying
-def _to_term(name: str, value: Any) -> ox.Literal:
+def _to_term(name: str, value: Any) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple:
     if isinstance(value, bool):
         return ox.Literal("true" if value else "false", datatype=ox.NamedNode(_XSD + "boolean"))
     if isinstance(value, int):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 
 import rdf_samples
 from kg.graph.build import build_graph
