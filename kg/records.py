@@ -51,10 +51,10 @@ class Document:
     posts: list[Post] = field(default_factory=list)
     # a person marked the whole document reviewed: {"by": who, "at": ISO time}; None: not (yet)
     reviewed: dict[str, Any] | None = None
-    # which reader read the file ("reddit", "disqus", "html-schema.org"...); None: not recorded
-    reader: str | None = None
+    # which reader made it ("article (text)", "thread page ('u/name date' headers)"); not written to extracts
+    reader: str | None = field(default=None, compare=False)
     # repairable problems the reader fixed, one line each naming the file (shown once, not saved)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list, compare=False)
 
     @property
     def text_sha256(self) -> str:
@@ -243,8 +243,6 @@ class Extract:
         }
         if doc.reviewed:
             out["document"]["reviewed"] = dict(doc.reviewed)
-        if doc.reader:
-            out["document"]["reader"] = doc.reader
         return out
 
     @classmethod
@@ -258,8 +256,7 @@ class Extract:
         ]
         document = Document(id=dd["id"], source=dd["source"], kind=dd["kind"], text=dd.get("text", ""),
                             title=dd.get("title"), published=dd.get("published"), posts=posts,
-                            reviewed=dict(dd["reviewed"]) if dd.get("reviewed") else None,
-                            reader=dd.get("reader"))
+                            reviewed=dict(dd["reviewed"]) if dd.get("reviewed") else None)
         return cls(
             document=document,
             actors=[Actor.from_dict(a) for a in d.get("actors", [])],

@@ -148,13 +148,13 @@ def parse_json_export(text: str, *, doc_id: str, source: str) -> Document:
     if platform is not None:
         return platform
     if isinstance(data, list) and (not data or all(isinstance(row, dict) and "text" in row for row in data)):
-        return build_thread(data, meta={}, doc_id=doc_id, source=source, unit="comment", reader="kg-json")
+        return build_thread(data, meta={}, doc_id=doc_id, source=source, unit="comment", reader="comment export (kg JSON)")
     if isinstance(data, dict) and isinstance(data.get("comments"), list):
         meta = {k: data.get(k) for k in THREAD_FIELDS}
         return build_thread(data["comments"], meta=meta, doc_id=doc_id, source=source, unit="comment",
-                            reader="kg-json")
+                            reader="comment export (kg JSON)")
     if isinstance(data, list):
-        return build_thread(data, meta={}, doc_id=doc_id, source=source, unit="comment", reader="kg-json")
+        return build_thread(data, meta={}, doc_id=doc_id, source=source, unit="comment", reader="comment export (kg JSON)")
     raise InputError(f"{source}: not a comment export kg knows: expected a list of comments or an object with a "
                      "\"comments\" list (kg's own format), a Reddit thread JSON, a Discourse topic JSON or a "
                      "YouTube commentThreads JSON (see docs/exports.md)")
@@ -270,4 +270,4 @@ def parse_csv_export(text: str, *, doc_id: str, source: str) -> Document:
     # like csv.DictReader: extra fields dropped, missing ones None
     rows = [{h: (fields[i] if i < len(fields) else None) for i, h in enumerate(header)} for _, fields in body]
     meta = {k: next((r[k] for r in rows if (r.get(k) or "").strip()), None) for k in THREAD_FIELDS}
-    return build_thread(rows, meta=meta, doc_id=doc_id, source=source, unit="row", reader="kg-csv")
+    return build_thread(rows, meta=meta, doc_id=doc_id, source=source, unit="row", reader="comment export (kg CSV)")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import lxml.etree
 import lxml.html
@@ -156,6 +156,7 @@ def _comment_thread(root: lxml.etree._Element, found: "Found", *, doc_id: str, s
     for el in page.xpath("//*[@data-kg-comment]"):
         if el.getparent() is not None:
             el.drop_tree()
+    meta: Any  # trafilatura's Document (its metadata and main text), or None
     try:
         meta = trafilatura.bare_extraction(lxml.html.tostring(page, encoding="unicode"), with_metadata=True,
                                            include_comments=False, include_tables=False,

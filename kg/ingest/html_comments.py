@@ -3,14 +3,14 @@ the HTML).
 
 Three kinds of markup are read, the first that gives comments wins:
 
-1. ``html-jsonld``: schema.org JSON-LD (``<script type="application/ld+json">``): ``Comment`` objects anywhere
+1. schema.org JSON-LD (``<script type="application/ld+json">``): ``Comment`` objects anywhere
    (in an ``Article``'s or a ``DiscussionForumPosting``'s ``comment`` list, nested in each other's ``comment``
    lists, or at the top of an ``@graph`` with ``parentItem`` references), with ``author`` (a name or an
    object with a ``name``), ``dateCreated`` / ``datePublished`` and ``text``.
-2. ``html-microdata``: schema.org microdata: elements with ``itemscope itemtype=".../Comment"`` and the
+2. schema.org microdata: elements with ``itemscope itemtype=".../Comment"`` and the
    ``itemprop``\\ s ``author`` (text, or an item with a ``name``), ``text`` and ``dateCreated`` /
    ``datePublished``; a comment nested in another's element replies to it.
-3. ``html-markup``: the common comment markup of blogs and embeds, recognised from class names and ids:
+3. the common comment markup of blogs and embeds, recognised from class names and ids:
    WordPress (``ol.commentlist li.comment`` with ``comment-author`` / ``fn``, ``comment-content``, ``time``,
    replies in ``ol.children``), Disqus's rendered embed (``li.post`` with ``author``, ``post-message``,
    ``time-ago``, ``ul.children``), ``<article class="comment">`` and alike. A block counts as a comment
@@ -148,7 +148,7 @@ def from_jsonld(root: lxml.etree._Element) -> Found | None:
     if not any(c.text for c in comments):
         return None
     text = _text(opening.get("text") or opening.get("articleBody")) or None
-    return Found("html-jsonld", comments, opening_text=text, opening_author=_name(opening.get("author")),
+    return Found("HTML comments (schema.org JSON-LD)", comments, opening_text=text, opening_author=_name(opening.get("author")),
                  title=_name(opening.get("headline")) or _name(opening.get("name")))
 
 
@@ -172,8 +172,9 @@ def _item_owner(el: lxml.etree._Element) -> lxml.etree._Element | None:
 
 def _prop_value(el: lxml.etree._Element) -> str:
     for attr in ("content", "datetime"):
-        if el.get(attr):
-            return el.get(attr)  # type: ignore[return-value]
+        value = el.get(attr)
+        if value:
+            return str(value)
     return clean(element_text(el))
 
 
@@ -205,7 +206,7 @@ def from_microdata(root: lxml.etree._Element) -> Found | None:
                                 parent=ids[parent] if parent is not None else None))
     if not any(c.text for c in comments):
         return None
-    found = Found("html-microdata", comments, containers=tuple(items))
+    found = Found("HTML comments (schema.org microdata)", comments, containers=tuple(items))
     post = next((a for a in items[0].iterancestors() if a.get("itemscope") is not None and a not in ids), None)
     if post is not None:  # the article or forum post the comments belong to
         body = next(_props(post, "articleBody", "text"), None)
@@ -360,7 +361,7 @@ def from_markup(root: lxml.etree._Element) -> Found | None:
                                 parent=names[parent] if parent is not None else None))
     if not any(c.text for c in comments):
         return None
-    return Found("html-markup", comments, containers=tuple(items))
+    return Found("HTML comments (comment markup)", comments, containers=tuple(items))
 
 
 def _chrome(body: lxml.etree._Element) -> list[lxml.etree._Element]:

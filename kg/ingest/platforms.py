@@ -94,13 +94,13 @@ def parse_reddit(data: list[Any], *, doc_id: str, source: str) -> Document:
             walk(d.get("replies"), str(cid), depth + 1)
 
     walk(data[1], None, 0)
-    notes = ()
+    notes: tuple[str, ...] = ()
     if not_loaded:
         notes = (f"{source}: {_plural(not_loaded, 'comment')} not loaded in this Reddit export "
                  "('load more comments'); open them on the thread page and save its .json again to include them",)
     title = _reddit_text(p.get("title")) or None
     when = epoch_time(p.get("created_utc"))
-    return assemble_thread(comments, doc_id=doc_id, source=source, reader="reddit", title=title,
+    return assemble_thread(comments, doc_id=doc_id, source=source, reader="Reddit thread JSON", title=title,
                            published=when.date().isoformat() if when else None, removed=removed, notes=notes)
 
 
@@ -138,14 +138,14 @@ def parse_discourse(data: dict[str, Any], *, doc_id: str, source: str) -> Docume
             where=f"post {number}", when=iso_time(post.get("created_at")),
             parent=str(parent) if isinstance(parent, int) and parent != 1 else None, opening=number == 1))
     stream = data["post_stream"].get("stream")
-    notes = ()
+    notes: tuple[str, ...] = ()
     if isinstance(stream, list) and len(stream) > len(posts):
         missing = len(stream) - len(posts)
         notes = (f"{source}: {_plural(missing, 'post')} of this topic not in the export (a topic JSON holds the "
                  "first 20); fetch /t/<id>/posts.json?post_ids[]=... for the rest",)
     title = clean(data.get("title")) if isinstance(data.get("title"), str) else None
     when = iso_time(data.get("created_at"))
-    return assemble_thread(comments, doc_id=doc_id, source=source, reader="discourse", title=title,
+    return assemble_thread(comments, doc_id=doc_id, source=source, reader="Discourse topic JSON", title=title,
                            published=when.date().isoformat() if when else None, removed=removed, notes=notes)
 
 
@@ -203,12 +203,12 @@ def parse_youtube(data: Any, *, doc_id: str, source: str) -> Document:
     if len(videos) > 1:
         raise InputError(f"{source}: comments on {len(videos)} videos ({', '.join(videos[:3])}...); kg reads one "
                          "video's comment threads per file: save each video's threads in a file of its own")
-    notes = ()
+    notes: tuple[str, ...] = ()
     if not_loaded:
         notes = (f"{source}: {_plural(not_loaded, 'reply')} not in the export (commentThreads gives at most 5 "
                  "replies a thread); fetch comments.list?parentId=<thread id> for the rest",)
     title = f"YouTube video {videos[0]}" if videos else None
-    return assemble_thread(comments, doc_id=doc_id, source=source, reader="youtube", title=title, notes=notes)
+    return assemble_thread(comments, doc_id=doc_id, source=source, reader="YouTube commentThreads JSON", title=title, notes=notes)
 
 
 # ------------------------------------------------------------------------------------------------ Disqus
@@ -291,7 +291,7 @@ def parse_disqus(root: lxml.etree._Element, *, doc_id: str, source: str) -> Docu
                                 parent=_dsq_id(_child(p, "parent"))))
     title = clean(_child_text(thread, "title")) or None if thread is not None else None
     when = iso_time(_child_text(thread, "createdAt")) if thread is not None else None
-    return assemble_thread(comments, doc_id=doc_id, source=source, reader="disqus", title=title,
+    return assemble_thread(comments, doc_id=doc_id, source=source, reader="Disqus XML export", title=title,
                            published=when.date().isoformat() if when else None, removed=removed)
 
 

@@ -27,15 +27,15 @@ GOLDEN = Path(__file__).parent / "data" / "exports-golden"
 
 #: example file -> (reader, kind detected without --kind)
 EXAMPLE_READERS = {
-    "reddit-thread.json": "reddit",
-    "disqus-export.xml": "disqus",
-    "discourse-topic.json": "discourse",
-    "youtube-comment-threads.json": "youtube",
-    "wordpress-comments.html": "html-markup",
-    "disqus-embed.html": "html-markup",
-    "microdata-comments.html": "html-microdata",
-    "jsonld-forum-posting.html": "html-jsonld",
-    "comments-export.json": "kg-json",
+    "reddit-thread.json": "Reddit thread JSON",
+    "disqus-export.xml": "Disqus XML export",
+    "discourse-topic.json": "Discourse topic JSON",
+    "youtube-comment-threads.json": "YouTube commentThreads JSON",
+    "wordpress-comments.html": "HTML comments (comment markup)",
+    "disqus-embed.html": "HTML comments (comment markup)",
+    "microdata-comments.html": "HTML comments (schema.org microdata)",
+    "jsonld-forum-posting.html": "HTML comments (schema.org JSON-LD)",
+    "comments-export.json": "comment export (kg JSON)",
 }
 
 
@@ -141,21 +141,21 @@ JSONLD_GRAPH = ('<script type="application/ld+json">{"@context": "https://schema
 
 @pytest.mark.parametrize(("html", "reader", "expected"), [
     # positive rows: (author, author_type, reply_to among comments, text)
-    (_page(WP_OLD), "html-markup",
+    (_page(WP_OLD), "HTML comments (comment markup)",
      [("Ann", "person", None, "Keep the library open on Mondays."), ("Bob", "person", 0, "It costs too much.")]),
-    (_page(ARTICLE_COMMENT), "html-markup", [("Chloe", "person", None, "Build the crossing.")]),
-    (_page("<p>x</p>", JSONLD_GRAPH), "html-jsonld",
+    (_page(ARTICLE_COMMENT), "HTML comments (comment markup)", [("Chloe", "person", None, "Build the crossing.")]),
+    (_page("<p>x</p>", JSONLD_GRAPH), "HTML comments (schema.org JSON-LD)",
      [("Road Users Union", "organisation", None, "Tolls hit commuters hardest."),
       ("Dee", "person", 0, "They pay for the repairs.")]),
     (_page("<div itemscope itemtype='http://schema.org/Comment'><span itemprop='author'>Eve</span>"
            "<p itemprop='text'>Fewer cars, please.</p><div itemscope itemtype='http://schema.org/Comment'>"
            "<span itemprop='author' itemscope itemtype='http://schema.org/Organization'><b itemprop='name'>"
-           "Taxi Guild</b></span><p itemprop='text'>No.</p></div></div>"), "html-microdata",
+           "Taxi Guild</b></span><p itemprop='text'>No.</p></div></div>"), "HTML comments (schema.org microdata)",
      [("Eve", "person", None, "Fewer cars, please."), ("Taxi Guild", "organisation", 0, "No.")]),
     (_page("<ul class='post-list' id='post-list'><li class='post' id='post-11'><span class='author'>Fay</span>"
            "<div class='post-message'><p>Plant more trees.</p></div><ul class='children'><li class='post' "
            "id='post-12'><span class='author'>Gil</span><div class='post-message'><p>Where?</p></div></li></ul>"
-           "</li></ul>"), "html-markup",
+           "</li></ul>"), "HTML comments (comment markup)",
      [("Fay", "person", None, "Plant more trees."), ("Gil", "person", 0, "Where?")]),
     # negative rows: no comment markup the readers take
     (_page("<article class='post' id='post-5'><h1>Blog</h1><div class='post-content'><p>A blog post's own text"
