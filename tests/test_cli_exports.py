@@ -112,9 +112,8 @@ def post(pid, parent=None, minute=0, thread="1"):
     ("feed.xml", '<?xml version="1.0"?><rss version="2.0"><channel><title>News</title></channel></rss>',
      "an XML file with root <rss>, not a comment export kg knows (the XML kg reads is a Disqus export, root "
      "<disqus>)"),
-    ("forum.xml", disqus(post("1"), post("2", thread="2"), threads=("1", "2")),
-     "the Disqus export holds comments on 2 threads (https://example.org/1 (1), https://example.org/2 (1)); kg "
-     "reads one thread per file"),
+    ("no-thread.xml", disqus(post("1").replace('<thread dsq:id="1"/>', "")),
+     "post 1: a <post> without <thread dsq:id=...>: which thread it is on is unknown"),
     ("deleted.json", reddit(t1("t1_a", body="[deleted]")), "the export has no comments with text (1 deleted or "
                                                             "removed)"),
 ])
@@ -149,3 +148,22 @@ def test_reply_to_missing_comment_is_repaired_with_a_warning(tmp_path, name, con
     assert f"kg: warning: {path}: {warning}" in lines(result.stderr)
     doc = extracts_io.read(out / f"{path.stem}.json").document
     assert len(doc.posts) == n_posts and all(p.reply_to is None for p in doc.posts)
+
+
+def test_disqus_export_of_a_forum_gives_one_document_per_thread(tmp_path):
+    """A Disqus export holds every thread of the site: each thread with comments is a document of its own."""
+    path = tmp_path / "forum.xml"
+    path.write_text(disqus(post("1"), post("2", thread="2"), post("3", parent="1", minute=4), post("4", thread="3"),
+                           threads=("1", "2")), "utf-8")
+    out = tmp_path / "out"
+    result = invoke("extract", path, "--out", out, "--quiet")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.glob("*.json")) == ["forum-1.json", "forum-2.json", "forum-3.json"]
+    first = extracts_io.read(out / "forum-1.json").document
+    assert (first.title, first.source, [p.reply_to for p in first.posts]) == ("T1", str(path), [None, 0])
+    assert extracts_io.read(out / "forum-3.json").document.title is None  # a thread the export does not describe
+    from kg.errors import InputError
+    from kg.ingest import read_document
+
+    with pytest.raises(InputError, match=r"forum.xml: holds 3 documents \(forum-1, forum-2, forum-3\)"):
+        read_document(path)

@@ -26,12 +26,13 @@ from kg.ingest.text import check_regular_file, read_bytes, read_text
 from kg.ingest.thread import looks_like_thread, parse_thread_page
 from kg.records import Document
 
-__all__ = ["read_document", "read_documents", "read_inputs", "find_inputs", "detect_kind", "format_of", "READERS",
+__all__ = ["read_document", "read_file", "read_documents", "read_inputs", "find_inputs", "detect_kind", "format_of", "READERS",
            "FORMATS", "KINDS", "EXTENSIONS", "Skipped", "Inputs", "ReadResult"]
 
 
 class Reader(Protocol):
-    def __call__(self, text: str, *, doc_id: str, source: str) -> Document: ...
+    # a list for a file that holds several documents (a Disqus export of several threads)
+    def __call__(self, text: str, /, *, doc_id: str, source: str) -> Document | list[Document]: ...
 
 
 KINDS: tuple[str, ...] = ("auto", "article", "thread")
@@ -79,7 +80,18 @@ def read_document(path: Path | str, kind: str = "auto", doc_id: str | None = Non
 
     ``doc_id`` defaults to the file name without its extension. Only ordinary files are read (a pipe or a
     device is refused before it is opened), of at most ``max_bytes`` (``kg.ingest.text.max_document_bytes``).
+    A file that holds several documents (``read_file``) is refused with a line naming them.
     """
+    documents = read_file(path, kind, doc_id, max_bytes=max_bytes)
+    if len(documents) > 1:
+        raise InputError(f"{path}: holds {len(documents)} documents ({', '.join(d.id for d in documents[:3])}"
+                         f"{', ...' if len(documents) > 3 else ''}); read it with read_file or kg extract")
+    return documents[0]
+
+
+def read_file(path: Path | str, kind: str = "auto", doc_id: str | None = None, *,
+              max_bytes: int | None = None) -> list[Document]:
+    """Read one file as its documents: one, or one per thread of an export that holds several."""
     if kind not in KINDS:
         raise ConfigError(f"unknown kind {kind!r}: choose one of {', '.join(KINDS)}")
     path = Path(path)
@@ -97,10 +109,12 @@ def read_document(path: Path | str, kind: str = "auto", doc_id: str | None = Non
         raise InputError(f"{path}: a {fmt.upper()} file cannot be read as {chosen}; "
                          f"use --kind {' or '.join(able + ['auto'])}")
     document = reader(text, doc_id=doc_id or document_id_from_path(str(path)), source=str(path))
+    if isinstance(document, list):
+        return document
     if pdf is not None and document.kind == "article":
         document.title = pdf.title or document.title or first_line_title(document.text)
         document.published = pdf.published or document.published
-    return document
+    return [document]
 
 
 #: Files in folders that describe the folder rather than being documents (README.md, LICENSE...): skipped
@@ -167,7 +181,7 @@ def read_documents(paths: Iterable[Path | str], kind: str = "auto", *,
         raise ConfigError(f"unknown kind {kind!r}: choose one of {', '.join(KINDS)}")
     for path, named in find_inputs(paths).files:
         try:
-            yield read_document(path, kind=kind, max_bytes=max_bytes)
+            yield from read_file(path, kind=kind, max_bytes=max_bytes)
         except ExtractsFileError:
             if named:
                 raise
@@ -199,9 +213,9 @@ def read_inputs(paths: Iterable[Path | str], kind: str = "auto", *, max_bytes: i
     total = len(found.files)
     for n, (path, named) in enumerate(found.files, start=1):
         try:
-            document = read_document(path, kind=kind, max_bytes=max_bytes)
-            result.documents.append(document)
-            result.warnings.extend(document.warnings)
+            for document in read_file(path, kind=kind, max_bytes=max_bytes):
+                result.documents.append(document)
+                result.warnings.extend(document.warnings)
         except ExtractsFileError:
             if named:
                 raise

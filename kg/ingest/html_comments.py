@@ -8,7 +8,7 @@ Three kinds of markup are read, the first that gives comments wins:
    lists, or at the top of an ``@graph`` with ``parentItem`` references), with ``author`` (a name or an
    object with a ``name``), ``dateCreated`` / ``datePublished`` and ``text``.
 2. schema.org microdata: elements with ``itemscope itemtype=".../Comment"`` and the
-   ``itemprop``\\ s ``author`` (text, or an item with a ``name``), ``text`` and ``dateCreated`` /
+   properties (``itemprop``) ``author`` (text, or an item with a ``name``), ``text`` and ``dateCreated`` /
    ``datePublished``; a comment nested in another's element replies to it.
 3. the common comment markup of blogs and embeds, recognised from class names and ids:
    WordPress (``ol.commentlist li.comment`` with ``comment-author`` / ``fn``, ``comment-content``, ``time``,

@@ -238,7 +238,7 @@ def _dsq_id(el: lxml.etree._Element | None) -> str | None:
     return value.strip() if value and value.strip() else None
 
 
-def parse_xml_export(text: str, *, doc_id: str, source: str) -> Document:
+def parse_xml_export(text: str, *, doc_id: str, source: str) -> Document | list[Document]:
     """An XML comment export: a Disqus export, else one clear line saying which XML this is not."""
     try:
         root = lxml.etree.fromstring(text.encode("utf-8"), parser=_XML_PARSER)
@@ -253,27 +253,36 @@ def parse_xml_export(text: str, *, doc_id: str, source: str) -> Document:
     return parse_disqus(root, doc_id=doc_id, source=source)
 
 
-def parse_disqus(root: lxml.etree._Element, *, doc_id: str, source: str) -> Document:
+def parse_disqus(root: lxml.etree._Element, *, doc_id: str, source: str) -> Document | list[Document]:
+    """The thread of a Disqus export; one document per thread (id ``<file id>-<thread dsq:id>``) when the export
+    holds comments on several (a forum's export holds every thread of the site)."""
     threads: dict[str, lxml.etree._Element] = {}
     for t in root:
-        if _local(t.tag) == "thread" and _dsq_id(t):
-            threads[_dsq_id(t)] = t  # type: ignore[index]
+        tid = _dsq_id(t) if _local(t.tag) == "thread" else None
+        if tid is not None:
+            threads[tid] = t
     posts = [p for p in root if _local(p.tag) == "post"]
-    on_thread: dict[str, int] = {}
-    for p in posts:
-        tid = _dsq_id(_child(p, "thread")) or ""
-        on_thread[tid] = on_thread.get(tid, 0) + 1
     if not posts:
         raise InputError(f"{source}: the Disqus export has no <post> elements (no comments)")
-    if len(on_thread) > 1:
-        listed = ", ".join(f"{_child_text(threads.get(t), 'link') or t} ({n})" for t, n in list(on_thread.items())[:3])
-        raise InputError(f"{source}: the Disqus export holds comments on {len(on_thread)} threads ({listed}"
-                         f"{', ...' if len(on_thread) > 3 else ''}); kg reads one thread per file: split the "
-                         "export by <thread> (see docs/exports.md)")
-    thread = threads.get(next(iter(on_thread)))
+    by_thread: dict[str, list[tuple[int, lxml.etree._Element]]] = {}
+    for n, p in enumerate(posts, start=1):
+        tid = _dsq_id(_child(p, "thread"))
+        if tid is None:
+            raise InputError(f"{source}: post {n}: a <post> without <thread dsq:id=...>: which thread it is on "
+                             "is unknown")
+        by_thread.setdefault(tid, []).append((n, p))
+    documents = []
+    for tid, numbered in by_thread.items():
+        documents.append(_disqus_thread(threads.get(tid), numbered, source=source,
+                                        doc_id=doc_id if len(by_thread) == 1 else f"{doc_id}-{tid}"))
+    return documents[0] if len(documents) == 1 else documents
+
+
+def _disqus_thread(thread: lxml.etree._Element | None, numbered: list[tuple[int, lxml.etree._Element]], *,
+                   doc_id: str, source: str) -> Document:
     comments: list[Comment] = []
     removed = 0
-    for n, p in enumerate(posts, start=1):
+    for n, p in numbered:
         pid = _dsq_id(p)
         where = f"post {n}" + (f" (dsq:id {pid})" if pid else "")
         if pid is None:
@@ -286,10 +295,9 @@ def parse_disqus(root: lxml.etree._Element, *, doc_id: str, source: str) -> Docu
         name = _child_text(author_el, "name") or None
         if _child_text(author_el, "isAnonymous").lower() == "true" and (name or "").lower() in _DISQUS_GUESTS:
             name = None  # a guest who left the name field as it was
-        when = iso_time(_child_text(p, "createdAt"))
-        comments.append(Comment(id=pid, text=text, author=name, where=where, when=when,
+        comments.append(Comment(id=pid, text=text, author=name, where=where, when=iso_time(_child_text(p, "createdAt")),
                                 parent=_dsq_id(_child(p, "parent"))))
-    title = clean(_child_text(thread, "title")) or None if thread is not None else None
+    title = (clean(_child_text(thread, "title")) or None) if thread is not None else None
     when = iso_time(_child_text(thread, "createdAt")) if thread is not None else None
     return assemble_thread(comments, doc_id=doc_id, source=source, reader="Disqus XML export", title=title,
                            published=when.date().isoformat() if when else None, removed=removed)
