@@ -258,12 +258,13 @@ _SECTION = re.compile(r"comment|disqus|discussion|conversation|replies|responses
 _BODY_FINE = re.compile(r"^(?:comment|post|reply|c-comment)(?:[-_]+|__)(?:content|text|message)$"
                         r"|^(?:comment|post)?-?message$|^commenttext$|^comment-entry$", re.I)
 _BODY_COARSE = re.compile(r"^(?:comment|post|reply|c-comment)(?:[-_]+|__)body$", re.I)
-_AUTHOR = re.compile(r"^(?:fn|author|username|user-?name|nickname|commenter|comment-?author|post-?author"
-                     r"|author-?name|c-comment__author|comment__author|comment-user)$", re.I)
+_AUTHOR = re.compile(r"^(?:fn|commenter|c-comment__author|comment__author)$"
+                     r"|^(?:(?:comment|post|reply)[-_]?)?(?:author|user|nickname|name)(?:[-_]?name)?$", re.I)
 _DATE = re.compile(r"^(?:time-?ago|timestamp|date|time|published|comment-?date|comment-?time|post-?meta-?date"
                    r"|comment-metadata|commentmetadata|comment__date|c-comment__date)$", re.I)
 #: Controls and meta blocks inside a comment's body: not what the commenter wrote.
 _CHROME = re.compile(r"^(?:reply|comment-reply-link|reply-link|edit-link|comment-edit-link|says|comment-meta"
+                     r"|comment-edited|edited|badge|member-badge|comment-badge"
                      r"|comment-metadata|commentmetadata|vote|votes|voting|like|likes|share|report|flag"
                      r"|comment-actions|post-menu|post-meta|comment-footer|comment__actions|screen-reader-text"
                      r"|avatar|comment-awaiting-moderation)$", re.I)
@@ -317,8 +318,8 @@ def from_markup(root: lxml.etree._Element) -> Found | None:
     every = {el for el in candidates}
     bodies: dict[int, lxml.etree._Element] = {}
     for el in candidates:
-        fine = _owned(el, every, _BODY_FINE)
-        coarse = _owned(el, every, _BODY_COARSE)
+        fine = _innermost(_owned(el, every, _BODY_FINE))
+        coarse = _innermost(_owned(el, every, _BODY_COARSE))
         if fine or coarse:
             bodies[el] = (fine or coarse)[0]
     # a candidate with no body of its own that wraps no comment (<article class="comment"><p>...</p>): itself
@@ -364,6 +365,13 @@ def from_markup(root: lxml.etree._Element) -> Found | None:
     return Found("HTML comments (comment markup)", comments, containers=tuple(items))
 
 
+def _innermost(found: list[lxml.etree._Element]) -> list[lxml.etree._Element]:
+    """The matches that hold no other match: a ``comment-content`` block around the header and the
+    ``comment-text`` gives the ``comment-text``."""
+    inside = set(found)
+    return [el for el in found if not any(d in inside for d in el.iterdescendants())]
+
+
 def _chrome(body: lxml.etree._Element) -> list[lxml.etree._Element]:
     return [d for d in body.iterdescendants() if isinstance(d.tag, str) and _any(_CHROME, d)]
 
@@ -372,17 +380,17 @@ def _author(item: lxml.etree._Element, items: set[lxml.etree._Element]) -> str |
     found = _owned(item, items, _AUTHOR)
     found += [d for d in item.iterdescendants() if isinstance(d.tag, str) and _owner(d, items) is item
               and ("author" in _tokens(d.get("itemprop")) or "author" in _tokens(d.get("rel")))]
-    if not found:
-        return None
-    el = found[0]
-    while True:  # the innermost match: .comment-author > .fn gives the name without "says:"
-        inner = next((d for d in el.iterdescendants() if d in found), None)
-        if inner is None:
-            break
-        el = inner
-    el = _without(el, {d for d in _chrome(el)})
-    name = " ".join(clean(element_text(el)).split())
-    return name or None
+    for first in found:  # in page order; an avatar link with no text is passed over
+        el = first
+        while True:  # the innermost match: .comment-author > .fn gives the name without "says:"
+            inner = next((d for d in el.iterdescendants() if d in found), None)
+            if inner is None:
+                break
+            el = inner
+        name = " ".join(clean(element_text(_without(el, set(_chrome(el))))).split())
+        if name:
+            return name
+    return None
 
 
 def _when(item: lxml.etree._Element, items: set[lxml.etree._Element]) -> dt.datetime | None:

@@ -157,6 +157,20 @@ JSONLD_GRAPH = ('<script type="application/ld+json">{"@context": "https://schema
            "id='post-12'><span class='author'>Gil</span><div class='post-message'><p>Where?</p></div></li></ul>"
            "</li></ul>"), "HTML comments (comment markup)",
      [("Fay", "person", None, "Plant more trees."), ("Gil", "person", 0, "Where?")]),
+    # a comment-content block around the header and the text: the text is the comment-text inside it
+    (_page("<div class='comments-list'><div class='comment-item' data-comment-id='41'><div class='comment-content'>"
+           "<div class='comment-header'><span class='comment-author'>Hana</span><span class='comment-time'>"
+           "2 days ago</span><span class='comment-edited'>(edited)</span></div><div class='comment-text'>Resurface"
+           " the towpath first.</div><div class='comment-footer'><button class='comment-action'>Like 3</button>"
+           "</div></div></div></div>"), "HTML comments (comment markup)",
+     [("Hana", "person", None, "Resurface the towpath first.")]),
+    (_page("<div class='comment-list'><div class='comment-container'><div class='comment-user-name'>Ivo</div>"
+           "<div class='comment-content'>More benches by the river.</div></div></div>"),
+     "HTML comments (comment markup)", [("Ivo", "person", None, "More benches by the river.")]),
+    (_page("<section class='comments'><div class='comment'><div class='comment-content'><div class='comment-details'>"
+           "<div class='comment-header'><span class='author-name'>Jo</span><span class='timestamp'>2024-02-02"
+           "</span></div><div class='comment-text'><p>Ban idling outside schools.</p></div></div></div></div>"
+           "</section>"), "HTML comments (comment markup)", [("Jo", "person", None, "Ban idling outside schools.")]),
     # negative rows: no comment markup the readers take
     (_page("<article class='post' id='post-5'><h1>Blog</h1><div class='post-content'><p>A blog post's own text"
            " is not a comment.</p></div></article>"), None, None),
