@@ -106,8 +106,12 @@ def parse_html_thread(html: str, *, doc_id: str, source: str) -> Document:
     text (``kg.ingest.thread``)."""
     from kg.ingest.html_comments import find_comments
 
-    root = _parse(html, source)
-    found = find_comments(root)
+    if _LAST and _LAST[0] is html:  # the same text kind detection just looked at: its tree and comments
+        root, found = _LAST[1], _LAST[2]
+    else:
+        root = _parse(html, source)
+        found = find_comments(root)
+    _LAST.clear()
     if found is None:
         return parse_thread_page(html_to_text(html, source), doc_id=doc_id, source=source)
     return _comment_thread(root, found, doc_id=doc_id, source=source)
@@ -118,9 +122,16 @@ def has_comment_markup(html: str) -> bool:
     from kg.ingest.html_comments import find_comments
 
     try:
-        return find_comments(_parse(html, "page")) is not None
+        root = _parse(html, "page")
     except InputError:
         return False
+    found = find_comments(root)
+    _LAST[:] = [html, root, found]  # read_document goes on to parse_html_thread with this very text
+    return found is not None
+
+
+#: The page ``has_comment_markup`` parsed last: [text, tree, comments found], for the reader that follows it.
+_LAST: list[Any] = []
 
 
 def _parse(html: str, source: str) -> lxml.etree._Element:

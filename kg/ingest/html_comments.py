@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -115,6 +116,8 @@ def from_jsonld(root: lxml.etree._Element) -> Found | None:
         types = _types(obj)
         if "comment" in types:
             cid = _ref(obj) or f"jsonld-comment-{len(comments) + 1}"
+            if any(c.id == cid for c in comments):
+                cid = f"{cid} ({len(comments) + 1})"  # one @id on two comments: told apart, folded if equal
             stated = _ref(obj.get("parentItem"))
             comments.append(Comment(
                 id=cid, text=_text(obj.get("text") or obj.get("commentText")), author=_name(obj.get("author")),
@@ -188,7 +191,7 @@ def from_microdata(root: lxml.etree._Element) -> Found | None:
     items = [el for el in root.iter() if isinstance(el.tag, str) and _is_comment_item(el)]
     if not items:
         return None
-    ids = {el: el.get("itemid") or el.get("id") or f"microdata-comment-{n}" for n, el in enumerate(items, 1)}
+    ids = _unique_names(items, ("itemid", "id"), "microdata-comment")
     comments: list[Comment] = []
     for n, item in enumerate(items, start=1):
         parent = next((a for a in item.iterancestors() if a in ids), None)
@@ -275,7 +278,13 @@ def _classes(el: lxml.etree._Element) -> list[str]:
 
 
 def _any(pattern: re.Pattern[str], el: lxml.etree._Element) -> bool:
-    return any(pattern.match(t) for t in _classes(el))
+    return any(_token_matches(pattern, t) for t in _classes(el))
+
+
+@functools.lru_cache(maxsize=4096)
+def _token_matches(pattern: re.Pattern[str], token: str) -> bool:
+    """One class token against one pattern, remembered: a page repeats the same few classes thousands of times."""
+    return pattern.match(token) is not None
 
 
 def _in_section(el: lxml.etree._Element) -> bool:
@@ -285,13 +294,30 @@ def _in_section(el: lxml.etree._Element) -> bool:
     return False
 
 
-def _owner(el: lxml.etree._Element, containers: set[lxml.etree._Element]) -> lxml.etree._Element | None:
-    return next((a for a in el.iterancestors() if a in containers), None)
+class _Scopes:
+    """Which scope (the nearest enclosing element of ``scopes``) every element of a page belongs to, found in one
+    pass over the page: each comment's own elements without those of the replies nested in it."""
 
+    def __init__(self, root: lxml.etree._Element, scopes: set[lxml.etree._Element]) -> None:
+        self.scopes = scopes
+        self.owner: dict[lxml.etree._Element, lxml.etree._Element | None] = {}
+        self.owned: dict[lxml.etree._Element, list[lxml.etree._Element]] = {s: [] for s in scopes}
+        stack: list[tuple[lxml.etree._Element, lxml.etree._Element | None]] = [(root, None)]
+        while stack:
+            el, scope = stack.pop()
+            children = [c for c in el if isinstance(c.tag, str)]
+            for child in reversed(children):  # popped in page order
+                stack.append((child, child if child in scopes else scope))
+            for child in children:
+                self.owner[child] = scope
+                if scope is not None:
+                    self.owned[scope].append(child)
+        order = {el: n for n, el in enumerate(root.iter())}
+        for lst in self.owned.values():
+            lst.sort(key=order.__getitem__)
 
-def _owned(item: lxml.etree._Element, containers: set[lxml.etree._Element], pattern: re.Pattern[str]) -> list[lxml.etree._Element]:
-    return [d for d in item.iterdescendants() if isinstance(d.tag, str) and _any(pattern, d)
-            and _owner(d, containers) is item]
+    def matching(self, scope: lxml.etree._Element, pattern: re.Pattern[str]) -> list[lxml.etree._Element]:
+        return [d for d in self.owned[scope] if _any(pattern, d)]
 
 
 def _candidates(root: lxml.etree._Element) -> list[lxml.etree._Element]:
@@ -315,49 +341,47 @@ def from_markup(root: lxml.etree._Element) -> Found | None:
     candidates = _candidates(root)
     if not candidates:
         return None
-    every = {el for el in candidates}
-    bodies: dict[int, lxml.etree._Element] = {}
+    scopes = _Scopes(root, set(candidates))
+    bodies: dict[lxml.etree._Element, lxml.etree._Element] = {}
     for el in candidates:
-        fine = _innermost(_owned(el, every, _BODY_FINE))
-        coarse = _innermost(_owned(el, every, _BODY_COARSE))
+        fine = _innermost(scopes.matching(el, _BODY_FINE))
+        coarse = _innermost(scopes.matching(el, _BODY_COARSE))
         if fine or coarse:
             bodies[el] = (fine or coarse)[0]
+    wrappers = {scopes.owner[b] for b in bodies}
     # a candidate with no body of its own that wraps no comment (<article class="comment"><p>...</p>): itself
     for el in candidates:
-        if el not in bodies and not any(_owner(b, every) is el for b in candidates if b in bodies):
+        if el not in bodies and el not in wrappers:
             strong = any(_CONTAINER.match(t) and t.lower() not in ("post", "reply") for t in _classes(el)) or \
                 _COMMENT_ID.match(el.get("id") or "")
             # only when the markup shows who wrote it or when: else the page's text tells more (kg.ingest.thread)
-            if strong and (_owned(el, every, _AUTHOR) or any(_owner(t, every) is el for t in el.iter("time"))):
+            if strong and (scopes.matching(el, _AUTHOR) or any(d.tag == "time" for d in scopes.owned[el])):
                 bodies[el] = el
     items = [el for el in candidates if el in bodies]
     if not items:
         return None
-    item_ids = {el for el in items}
+    item_set = set(items)
     # a wrapper (<li id="li-comment-3"> around <div id="comment-3">) stands for the comment it holds
-    stands_for: dict[int, lxml.etree._Element] = {}
-    for el in candidates:
-        if el not in item_ids:
-            inner = next((i for i in items if _owner(i, every) is el), None)
-            if inner is not None:
-                stands_for[el] = inner
-    names = {el: el.get("id") or el.get("data-id") or el.get("data-comment-id") or f"markup-comment-{n}"
-             for n, el in enumerate(items, start=1)}
+    stands_for: dict[lxml.etree._Element, lxml.etree._Element] = {}
+    for i in items:
+        w = scopes.owner.get(i)
+        if w is not None and w not in item_set and w not in stands_for:
+            stands_for[w] = i
+    names = _unique_names(items, ("id", "data-id", "data-comment-id"), "markup-comment")
     comments: list[Comment] = []
     for n, el in enumerate(items, start=1):
         parent = None
         for anc in el.iterancestors():
-            target = anc if anc in item_ids else stands_for.get(anc)
+            target = anc if anc in item_set else stands_for.get(anc)
             if target is not None and target is not el:
                 parent = target
                 break
         body = bodies[el]
-        drop = {d for d in body.iterdescendants() if d in every}
-        drop |= {d for d in _chrome(body)}
-        drop |= {d for d in _owned(el, every, _AUTHOR) + _owned(el, every, _DATE)}
-        drop |= {d for d in body.iterdescendants("time")}
+        own = scopes.owned[el]
+        drop = set(_chrome(own)) | set(scopes.matching(el, _AUTHOR)) | set(scopes.matching(el, _DATE))
+        drop |= {d for d in own if d.tag == "time"} | {d for d in own if d in scopes.scopes}
         text = clean(element_text(_without(body, drop)))
-        comments.append(Comment(id=names[el], text=text, author=_author(el, every), when=_when(el, every),
+        comments.append(Comment(id=names[el], text=text, author=_author(el, scopes), when=_when(el, scopes),
                                 where=f"comment {n} (<{el.tag}{' id=' + repr(el.get('id')) if el.get('id') else ''}>)",
                                 parent=names[parent] if parent is not None else None))
     if not any(c.text for c in comments):
@@ -368,38 +392,46 @@ def from_markup(root: lxml.etree._Element) -> Found | None:
 def _innermost(found: list[lxml.etree._Element]) -> list[lxml.etree._Element]:
     """The matches that hold no other match: a ``comment-content`` block around the header and the
     ``comment-text`` gives the ``comment-text``."""
+    if len(found) < 2:
+        return found
     inside = set(found)
-    return [el for el in found if not any(d in inside for d in el.iterdescendants())]
+    return [el for el in found if not any(a in inside for a in _ancestors_of(found, el))]
 
 
-def _chrome(body: lxml.etree._Element) -> list[lxml.etree._Element]:
-    return [d for d in body.iterdescendants() if isinstance(d.tag, str) and _any(_CHROME, d)]
+def _ancestors_of(found: list[lxml.etree._Element], el: lxml.etree._Element) -> list[lxml.etree._Element]:
+    """The elements of ``found`` that have ``el`` as an ancestor."""
+    return [f for f in found if f is not el and any(a is el for a in f.iterancestors())]
 
 
-def _author(item: lxml.etree._Element, items: set[lxml.etree._Element]) -> str | None:
-    found = _owned(item, items, _AUTHOR)
-    found += [d for d in item.iterdescendants() if isinstance(d.tag, str) and _owner(d, items) is item
-              and ("author" in _tokens(d.get("itemprop")) or "author" in _tokens(d.get("rel")))]
+def _chrome(elements: list[lxml.etree._Element]) -> list[lxml.etree._Element]:
+    return [d for d in elements if isinstance(d.tag, str) and _any(_CHROME, d)]
+
+
+def _author(item: lxml.etree._Element, scopes: _Scopes) -> str | None:
+    own = scopes.owned[item]
+    found = [d for d in own if _any(_AUTHOR, d)
+             or "author" in _tokens(d.get("itemprop")) or "author" in _tokens(d.get("rel"))]
+    chosen = set(found)
     for first in found:  # in page order; an avatar link with no text is passed over
         el = first
         while True:  # the innermost match: .comment-author > .fn gives the name without "says:"
-            inner = next((d for d in el.iterdescendants() if d in found), None)
+            inner = next((d for d in el.iterdescendants() if d in chosen), None)
             if inner is None:
                 break
             el = inner
-        name = " ".join(clean(element_text(_without(el, set(_chrome(el))))).split())
+        name = " ".join(clean(element_text(_without(el, set(_chrome(list(el.iterdescendants())))))).split())
         if name:
             return name
     return None
 
 
-def _when(item: lxml.etree._Element, items: set[lxml.etree._Element]) -> dt.datetime | None:
-    times = [d for d in item.iterdescendants("time") if _owner(d, items) is item]
-    for t in times:
+def _when(item: lxml.etree._Element, scopes: _Scopes) -> dt.datetime | None:
+    own = scopes.owned[item]
+    for t in (d for d in own if d.tag == "time"):
         found = _date(t.get("datetime")) or _date(clean(element_text(t)))
         if found:
             return found
-    for d in _owned(item, items, _DATE):
+    for d in scopes.matching(item, _DATE):
         for value in (d.get("datetime"), d.get("title"), d.get("content"), clean(element_text(d))):
             found = _date(value)
             if found:
@@ -413,5 +445,39 @@ def find_comments(root: lxml.etree._Element) -> Found | None:
     for reader in (from_jsonld, from_microdata, from_markup):
         found = reader(root)
         if found is not None:
+            found.comments = fold_repeats(found.comments)
             return found
     return None
+
+
+def _unique_names(items: list[lxml.etree._Element], attrs: tuple[str, ...], prefix: str) -> dict[Any, str]:
+    """A name per comment element: its first id-like attribute, numbered when a page repeats one (HTML ids
+    are not an export's ids: a page that shows a comment twice, or a sloppy template, repeats them)."""
+    names: dict[Any, str] = {}
+    used: set[str] = set()
+    for n, el in enumerate(items, start=1):
+        name = next((el.get(a) for a in attrs if el.get(a)), None) or f"{prefix}-{n}"
+        if name in used:
+            name = f"{name} ({n})"
+        used.add(name)
+        names[el] = name
+    return names
+
+
+def fold_repeats(comments: list[Comment]) -> list[Comment]:
+    """A comment the page shows twice (a featured or pinned copy, a preview): the same author, text and parent
+    as an earlier one. Kept once; replies to the copy answer the first."""
+    first: dict[tuple[str | None, str, str | None], str] = {}
+    alias: dict[str, str] = {}
+    out: list[Comment] = []
+    for c in comments:
+        if c.parent is not None:
+            c.parent = alias.get(c.parent, c.parent)
+        key = (c.author, c.text, c.parent)
+        if c.text and key in first:
+            alias[c.id] = first[key]
+            continue
+        if c.text:
+            first[key] = c.id
+        out.append(c)
+    return out

@@ -171,6 +171,20 @@ JSONLD_GRAPH = ('<script type="application/ld+json">{"@context": "https://schema
            "<div class='comment-header'><span class='author-name'>Jo</span><span class='timestamp'>2024-02-02"
            "</span></div><div class='comment-text'><p>Ban idling outside schools.</p></div></div></div></div>"
            "</section>"), "HTML comments (comment markup)", [("Jo", "person", None, "Ban idling outside schools.")]),
+    # a comment the page shows twice (a featured copy above the list): kept once, its reply answers the first
+    (_page("<div id='comments'><div class='featured'><article class='comment' id='comment-5'><span class='author'>"
+           "Kim</span><div class='comment-content'>Open the pool at 6am.</div></article></div><ol class='comment-list'>"
+           "<li class='comment' id='comment-5'><span class='author'>Kim</span><div class='comment-content'>Open the "
+           "pool at 6am.</div><ol class='children'><li class='comment' id='comment-6'><span class='author'>Lu</span>"
+           "<div class='comment-content'>Yes, before work.</div></li></ol></li></ol></div>"),
+     "HTML comments (comment markup)", [("Kim", "person", None, "Open the pool at 6am."),
+                                        ("Lu", "person", 0, "Yes, before work.")]),
+    # two different comments under one element id (a sloppy template): both kept
+    (_page("<div id='comments'><div class='comment' id='comment-1'><span class='author'>Mo</span><div class="
+           "'comment-content'>Fix the lights.</div></div><div class='comment' id='comment-1'><span class='author'>"
+           "Ned</span><div class='comment-content'>And the pavement.</div></div></div>"),
+     "HTML comments (comment markup)", [("Mo", "person", None, "Fix the lights."),
+                                        ("Ned", "person", None, "And the pavement.")]),
     # negative rows: no comment markup the readers take
     (_page("<article class='post' id='post-5'><h1>Blog</h1><div class='post-content'><p>A blog post's own text"
            " is not a comment.</p></div></article>"), None, None),
