@@ -114,6 +114,17 @@ def post(pid, parent=None, minute=0, thread="1"):
      "<disqus>)"),
     ("no-thread.xml", disqus(post("1").replace('<thread dsq:id="1"/>', "")),
      "post 1: a <post> without <thread dsq:id=...>: which thread it is on is unknown"),
+    ("discourse.json", json.dumps({"post_stream": {"posts": [{"username": "a", "cooked": "<p>x</p>"}]}}),
+     "post 1 of post_stream.posts has no post_number: not a Discourse topic JSON"),
+    ("youtube.json", json.dumps({"kind": "youtube#commentThreadListResponse", "items": [
+        {"snippet": {"videoId": "v1", "topLevelComment": {"snippet": {"textOriginal": "x"}}}}]}),
+     "item 1: a YouTube comment needs an id and a snippet"),
+    ("videos.json", json.dumps({"kind": "youtube#commentThreadListResponse", "items": [
+        {"snippet": {"videoId": f"v{n}", "topLevelComment": {"id": f"c{n}", "snippet": {"textOriginal": "x"}}}}
+        for n in (1, 2)]}),
+     "comments on 2 videos (v1, v2...); kg reads one video's comment threads per file"),
+    ("reddit-noid.json", reddit({"kind": "t1", "data": {"body": "x", "author": "a"}}),
+     "a Reddit comment without an id (no name or id field)"),
     ("deleted.json", reddit(t1("t1_a", body="[deleted]")), "the export has no comments with text (1 deleted or "
                                                             "removed)"),
 ])
