@@ -102,6 +102,10 @@ def post(pid, parent=None, minute=0, thread="1"):
     ("cycle.json", json.dumps([{"id": "1", "text": "a", "parent": "2"}, {"id": "2", "text": "b", "parent": "1"}]),
      "comment 1: the replies go round in a cycle ('1' -> '2' -> '1'); give the comment that opens the exchange "
      "an empty parent"),
+    ("later.json", json.dumps([{"id": "1", "text": "a", "date": "2024-03-02", "parent": "2"},
+                               {"id": "2", "text": "b", "date": "2024-03-05"}]),
+     "comment 1: comment '1' (2024-03-02) replies to comment '2', which is dated later (2024-03-05); correct one "
+     "of the dates or the parent"),
     ("duplicate.xml", disqus(post("1"), post("1", minute=1)),
      "post 2 (dsq:id 1): comment id '1' is used twice (also by post 1 (dsq:id 1))"),
     ("duplicate-reddit.json", reddit(t1("t1_a"), t1("t1_a", minutes=1)),

@@ -94,6 +94,10 @@ def build_thread(rows: list[dict[str, Any]], *, meta: dict[str, Any], doc_id: st
             raise InputError(f"{c['where']}: parent {c['parent']!r} is not the id of a comment in the file")
         if c["parent"] == c["id"]:
             raise InputError(f"{c['where']}: comment {c['id']!r} replies to itself")
+        parent_date = comments[ids[c["parent"]]]["date"] if c["parent"] else None
+        if parent_date and c["date"] and parent_date > c["date"]:
+            raise InputError(f"{c['where']}: comment {c['id']!r} ({c['date']}) replies to comment {c['parent']!r}, "
+                             f"which is dated later ({parent_date}); correct one of the dates or the parent")
         if parts:
             parts.append("\n\n")
             offset += 2
