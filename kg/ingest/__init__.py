@@ -95,7 +95,7 @@ def read_file(path: Path | str, kind: str = "auto", doc_id: str | None = None, *
     if kind not in KINDS:
         raise ConfigError(f"unknown kind {kind!r}: choose one of {', '.join(KINDS)}")
     path = Path(path)
-    fmt = format_of(path)
+    fmt = shown_format = format_of(path)
     pdf = None
     if fmt == "pdf":
         pdf = pdf_text(read_bytes(path, max_bytes), str(path))
@@ -114,6 +114,8 @@ def read_file(path: Path | str, kind: str = "auto", doc_id: str | None = None, *
     if pdf is not None and document.kind == "article":
         document.title = pdf.title or document.title or first_line_title(document.text)
         document.published = pdf.published or document.published
+    if document.reader is None:
+        document.reader = f"{document.kind} ({shown_format})"
     return [document]
 
 
