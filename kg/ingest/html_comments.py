@@ -151,7 +151,7 @@ def from_jsonld(root: lxml.etree._Element) -> Found | None:
     if not any(c.text for c in comments):
         return None
     text = _text(opening.get("text") or opening.get("articleBody")) or None
-    return Found("HTML comments (schema.org JSON-LD)", comments, opening_text=text, opening_author=_name(opening.get("author")),
+    return Found("HTML comment section (schema.org JSON-LD)", comments, opening_text=text, opening_author=_name(opening.get("author")),
                  title=_name(opening.get("headline")) or _name(opening.get("name")))
 
 
@@ -209,7 +209,7 @@ def from_microdata(root: lxml.etree._Element) -> Found | None:
                                 parent=ids[parent] if parent is not None else None))
     if not any(c.text for c in comments):
         return None
-    found = Found("HTML comments (schema.org microdata)", comments, containers=tuple(items))
+    found = Found("HTML comment section (schema.org microdata)", comments, containers=tuple(items))
     post = next((a for a in items[0].iterancestors() if a.get("itemscope") is not None and a not in ids), None)
     if post is not None:  # the article or forum post the comments belong to
         body = next(_props(post, "articleBody", "text"), None)
@@ -386,7 +386,7 @@ def from_markup(root: lxml.etree._Element) -> Found | None:
                                 parent=names[parent] if parent is not None else None))
     if not any(c.text for c in comments):
         return None
-    return Found("HTML comments (comment markup)", comments, containers=tuple(items))
+    return Found("HTML comment section (comment markup)", comments, containers=tuple(items))
 
 
 def _innermost(found: list[lxml.etree._Element]) -> list[lxml.etree._Element]:

@@ -31,10 +31,10 @@ EXAMPLE_READERS = {
     "disqus-export.xml": "Disqus XML export",
     "discourse-topic.json": "Discourse topic JSON",
     "youtube-comment-threads.json": "YouTube commentThreads JSON",
-    "wordpress-comments.html": "HTML comments (comment markup)",
-    "disqus-embed.html": "HTML comments (comment markup)",
-    "microdata-comments.html": "HTML comments (schema.org microdata)",
-    "jsonld-forum-posting.html": "HTML comments (schema.org JSON-LD)",
+    "wordpress-comments.html": "HTML comment section (comment markup)",
+    "disqus-embed.html": "HTML comment section (comment markup)",
+    "microdata-comments.html": "HTML comment section (schema.org microdata)",
+    "jsonld-forum-posting.html": "HTML comment section (schema.org JSON-LD)",
     "comments-export.json": "comment export (kg JSON)",
 }
 
@@ -141,49 +141,49 @@ JSONLD_GRAPH = ('<script type="application/ld+json">{"@context": "https://schema
 
 @pytest.mark.parametrize(("html", "reader", "expected"), [
     # positive rows: (author, author_type, reply_to among comments, text)
-    (_page(WP_OLD), "HTML comments (comment markup)",
+    (_page(WP_OLD), "HTML comment section (comment markup)",
      [("Ann", "person", None, "Keep the library open on Mondays."), ("Bob", "person", 0, "It costs too much.")]),
-    (_page(ARTICLE_COMMENT), "HTML comments (comment markup)", [("Chloe", "person", None, "Build the crossing.")]),
-    (_page("<p>x</p>", JSONLD_GRAPH), "HTML comments (schema.org JSON-LD)",
+    (_page(ARTICLE_COMMENT), "HTML comment section (comment markup)", [("Chloe", "person", None, "Build the crossing.")]),
+    (_page("<p>x</p>", JSONLD_GRAPH), "HTML comment section (schema.org JSON-LD)",
      [("Road Users Union", "organisation", None, "Tolls hit commuters hardest."),
       ("Dee", "person", 0, "They pay for the repairs.")]),
     (_page("<div itemscope itemtype='http://schema.org/Comment'><span itemprop='author'>Eve</span>"
            "<p itemprop='text'>Fewer cars, please.</p><div itemscope itemtype='http://schema.org/Comment'>"
            "<span itemprop='author' itemscope itemtype='http://schema.org/Organization'><b itemprop='name'>"
-           "Taxi Guild</b></span><p itemprop='text'>No.</p></div></div>"), "HTML comments (schema.org microdata)",
+           "Taxi Guild</b></span><p itemprop='text'>No.</p></div></div>"), "HTML comment section (schema.org microdata)",
      [("Eve", "person", None, "Fewer cars, please."), ("Taxi Guild", "organisation", 0, "No.")]),
     (_page("<ul class='post-list' id='post-list'><li class='post' id='post-11'><span class='author'>Fay</span>"
            "<div class='post-message'><p>Plant more trees.</p></div><ul class='children'><li class='post' "
            "id='post-12'><span class='author'>Gil</span><div class='post-message'><p>Where?</p></div></li></ul>"
-           "</li></ul>"), "HTML comments (comment markup)",
+           "</li></ul>"), "HTML comment section (comment markup)",
      [("Fay", "person", None, "Plant more trees."), ("Gil", "person", 0, "Where?")]),
     # a comment-content block around the header and the text: the text is the comment-text inside it
     (_page("<div class='comments-list'><div class='comment-item' data-comment-id='41'><div class='comment-content'>"
            "<div class='comment-header'><span class='comment-author'>Hana</span><span class='comment-time'>"
            "2 days ago</span><span class='comment-edited'>(edited)</span></div><div class='comment-text'>Resurface"
            " the towpath first.</div><div class='comment-footer'><button class='comment-action'>Like 3</button>"
-           "</div></div></div></div>"), "HTML comments (comment markup)",
+           "</div></div></div></div>"), "HTML comment section (comment markup)",
      [("Hana", "person", None, "Resurface the towpath first.")]),
     (_page("<div class='comment-list'><div class='comment-container'><div class='comment-user-name'>Ivo</div>"
            "<div class='comment-content'>More benches by the river.</div></div></div>"),
-     "HTML comments (comment markup)", [("Ivo", "person", None, "More benches by the river.")]),
+     "HTML comment section (comment markup)", [("Ivo", "person", None, "More benches by the river.")]),
     (_page("<section class='comments'><div class='comment'><div class='comment-content'><div class='comment-details'>"
            "<div class='comment-header'><span class='author-name'>Jo</span><span class='timestamp'>2024-02-02"
            "</span></div><div class='comment-text'><p>Ban idling outside schools.</p></div></div></div></div>"
-           "</section>"), "HTML comments (comment markup)", [("Jo", "person", None, "Ban idling outside schools.")]),
+           "</section>"), "HTML comment section (comment markup)", [("Jo", "person", None, "Ban idling outside schools.")]),
     # a comment the page shows twice (a featured copy above the list): kept once, its reply answers the first
     (_page("<div id='comments'><div class='featured'><article class='comment' id='comment-5'><span class='author'>"
            "Kim</span><div class='comment-content'>Open the pool at 6am.</div></article></div><ol class='comment-list'>"
            "<li class='comment' id='comment-5'><span class='author'>Kim</span><div class='comment-content'>Open the "
            "pool at 6am.</div><ol class='children'><li class='comment' id='comment-6'><span class='author'>Lu</span>"
            "<div class='comment-content'>Yes, before work.</div></li></ol></li></ol></div>"),
-     "HTML comments (comment markup)", [("Kim", "person", None, "Open the pool at 6am."),
+     "HTML comment section (comment markup)", [("Kim", "person", None, "Open the pool at 6am."),
                                         ("Lu", "person", 0, "Yes, before work.")]),
     # two different comments under one element id (a sloppy template): both kept
     (_page("<div id='comments'><div class='comment' id='comment-1'><span class='author'>Mo</span><div class="
            "'comment-content'>Fix the lights.</div></div><div class='comment' id='comment-1'><span class='author'>"
            "Ned</span><div class='comment-content'>And the pavement.</div></div></div>"),
-     "HTML comments (comment markup)", [("Mo", "person", None, "Fix the lights."),
+     "HTML comment section (comment markup)", [("Mo", "person", None, "Fix the lights."),
                                         ("Ned", "person", None, "And the pavement.")]),
     # negative rows: no comment markup the readers take
     (_page("<article class='post' id='post-5'><h1>Blog</h1><div class='post-content'><p>A blog post's own text"
