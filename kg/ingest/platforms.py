@@ -14,6 +14,7 @@ repair of replies to missing comments are handled there, the same for every plat
 from __future__ import annotations
 
 import html as html_lib
+import re
 from typing import Any
 
 import lxml.etree
@@ -179,6 +180,25 @@ def _youtube_comment(c: Any, where: str, source: str, parent: str | None) -> Com
                    when=iso_time(s.get("publishedAt")), parent=str(stated) if stated else parent)
 
 
+#: A reply that opens by naming whom it answers: ``@harbourviewbnb Edinburgh has one...``.
+_MENTION = re.compile(r"^@([\w.\-]+)")
+
+
+def _mentioned_parents(top: Comment, answers: list[Comment]) -> None:
+    """YouTube keeps one level of replies: a reply to a reply is filed under the top comment and opens with
+    ``@name``. Such a reply answers that author's latest comment in the thread written before it."""
+    thread = [top, *answers]
+    for reply in answers:
+        m = _MENTION.match(reply.text)
+        if m is None or reply.when is None or reply.parent != top.id:
+            continue
+        name = m.group(1).lower()
+        earlier = [c for c in thread if c is not reply and c.author and c.when is not None and c.when < reply.when
+                   and c.author.lstrip("@").lower() == name]
+        if earlier:
+            reply.parent = max(earlier, key=lambda c: c.when or reply.when).id
+
+
 def parse_youtube(data: Any, *, doc_id: str, source: str) -> Document:
     pages = _youtube_pages(data) or []
     comments: list[Comment] = []
@@ -195,8 +215,10 @@ def parse_youtube(data: Any, *, doc_id: str, source: str) -> Document:
         if isinstance(video, str) and video not in videos:
             videos.append(video)
         replies = ((item.get("replies") or {}).get("comments")) or []
-        for k, reply in enumerate(replies, start=1):
-            comments.append(_youtube_comment(reply, f"item {n} reply {k}", source, top.id))
+        answers = [_youtube_comment(reply, f"item {n} reply {k}", source, top.id)
+                   for k, reply in enumerate(replies, start=1)]
+        _mentioned_parents(top, answers)
+        comments.extend(answers)
         total = snippet.get("totalReplyCount")
         if isinstance(total, int) and total > len(replies):
             not_loaded += total - len(replies)

@@ -77,7 +77,7 @@ def test_example_against_golden(name, monkeypatch):
     ("discourse-topic.json", {"removed": "my son cycles to school on his own</p>", "replies": [None, None, 1, 2],
                               "authors": ["transport_team", "mlopes", "gh_driver", "transport_team"],
                               "opening": True}),
-    ("youtube-comment-threads.json", {"removed": "&#39;", "replies": [None, None, 0, 0],
+    ("youtube-comment-threads.json", {"removed": "&#39;", "replies": [None, None, 0, 2],
                                       "authors": ["@annebryce4021", "@mike.t", "@harbourviewbnb", "@annebryce4021"],
                                       "opening": False}),
 ])
@@ -275,3 +275,35 @@ def test_assemble_thread_refuses(comments, problem):
     with pytest.raises(InputError) as err:
         assemble_thread(comments, doc_id="d", source="f.json", reader="test")
     assert str(err.value).startswith("f.json: ") and problem in str(err.value)
+
+
+def _yt(cid, author, text, minute, parent=None):
+    snippet = {"authorDisplayName": author, "textOriginal": text, "publishedAt": f"2024-07-03T10:{minute:02d}:00Z"}
+    if parent:
+        snippet["parentId"] = parent
+    return {"id": cid, "snippet": snippet}
+
+
+@pytest.mark.parametrize(("replies", "parents"), [
+    # "@name" answers that author's latest earlier comment in the thread (YouTube files it under the top one)
+    ([_yt("r1", "@bo", "Too dear.", 1, "t"), _yt("r2", "@al", "@bo it pays for itself.", 2, "t")], ["t", "r1"]),
+    ([_yt("r1", "@bo", "Too dear.", 1, "t"), _yt("r2", "@bo", "And slow.", 3, "t"),
+      _yt("r3", "@cy", "@Bo not on the new line.", 4, "t")], ["t", "t", "r2"]),
+    # negative rows: the top comment's author, a name not in the thread, a mention not at the start, a later one
+    ([_yt("r1", "@bo", "@al agreed.", 1, "t")], ["t"]),
+    ([_yt("r1", "@bo", "@zed where?", 1, "t")], ["t"]),
+    ([_yt("r1", "@bo", "Too dear.", 1, "t"), _yt("r2", "@cy", "Ask @bo about it.", 2, "t")], ["t", "t"]),
+    ([_yt("r1", "@cy", "@bo no.", 1, "t"), _yt("r2", "@bo", "Too dear.", 5, "t")], ["t", "t"]),
+])
+def test_youtube_mentions_give_the_parent(replies, parents, tmp_path):
+    data = {"kind": "youtube#commentThreadListResponse", "items": [{
+        "snippet": {"videoId": "v", "topLevelComment": _yt("t", "@al", "Build the tram.", 0)},
+        "replies": {"comments": replies}}]}
+    path = tmp_path / "yt.json"
+    path.write_text(json.dumps(data), "utf-8")
+    doc = read_document(path)
+    by_text = {doc.text[p.start:p.end]: p for p in doc.posts}
+    ids = {r["snippet"]["textOriginal"]: r["id"] for r in replies} | {"Build the tram.": "t"}
+    index_to_id = {p.index: ids[doc.text[p.start:p.end]] for p in doc.posts}
+    got = [index_to_id[by_text[r["snippet"]["textOriginal"]].reply_to] for r in replies]
+    assert got == parents
