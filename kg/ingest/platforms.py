@@ -193,10 +193,10 @@ def _mentioned_parents(top: Comment, answers: list[Comment]) -> None:
         if m is None or reply.when is None or reply.parent != top.id:
             continue
         name = m.group(1).lower()
-        earlier = [c for c in thread if c is not reply and c.author and c.when is not None and c.when < reply.when
-                   and c.author.lstrip("@").lower() == name]
+        earlier = [(c.when, c.id) for c in thread if c is not reply and c.author and c.when is not None
+                   and c.when < reply.when and c.author.lstrip("@").lower() == name]
         if earlier:
-            reply.parent = max(earlier, key=lambda c: c.when or reply.when).id
+            reply.parent = max(earlier)[1]
 
 
 def parse_youtube(data: Any, *, doc_id: str, source: str) -> Document:
