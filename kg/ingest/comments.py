@@ -96,11 +96,14 @@ def _check_cycles(comments: list[Comment], by_id: dict[str, Comment], source: st
 
 def assemble_thread(comments: list[Comment], *, doc_id: str, source: str, reader: str,
                     title: str | None = None, published: str | None = None, removed: int = 0,
-                    notes: tuple[str, ...] = ()) -> Document:
+                    notes: tuple[str, ...] = (), trust_nesting: bool = False) -> Document:
     """A thread ``Document`` from a reader's comments (see the module docstring for the rules).
 
     ``removed``: how many deleted, removed or spam comments the reader left out (named in the warning about
-    replies to them); ``notes``: further warning lines (comments the export did not load)."""
+    replies to them); ``notes``: further warning lines (comments the export did not load); ``trust_nesting``:
+    the parents come from a page's markup (nesting, parentItem), which is what its reader sees, so a date shown
+    earlier than the parent's (a time zone, an edit time) is no reason to refuse the page: the parent is still
+    put first."""
     kept = [c for c in comments if c.text]
     if not any(not c.opening for c in kept):
         raise InputError(f"{source}: the export has no comments with text"
@@ -124,6 +127,8 @@ def assemble_thread(comments: list[Comment], *, doc_id: str, source: str, reader
         if c.parent is None:
             continue
         p = by_id[c.parent]
+        if trust_nesting:
+            continue
         if c.when is not None and p.when is not None:
             if p.when > c.when:
                 raise InputError(f"{source}: {c.where}: comment {c.id!r} ({c.when:%Y-%m-%d %H:%M}) replies to "

@@ -187,4 +187,4 @@ def _comment_thread(root: lxml.etree._Element, found: "Found", *, doc_id: str, s
                                    when=iso_time(published)))
     title = found.title or (normalise(meta.title).strip() if meta is not None and meta.title else None)
     return assemble_thread(comments, doc_id=doc_id, source=source, reader=found.reader, title=title,
-                           published=published)
+                           published=published, trust_nesting=True)

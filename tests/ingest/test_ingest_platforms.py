@@ -307,3 +307,17 @@ def test_youtube_mentions_give_the_parent(replies, parents, tmp_path):
     index_to_id = {p.index: ids[doc.text[p.start:p.end]] for p in doc.posts}
     got = [index_to_id[by_text[r["snippet"]["textOriginal"]].reply_to] for r in replies]
     assert got == parents
+
+
+def test_html_nesting_wins_over_shown_dates(tmp_path):
+    """On a page the nesting shows the parent; a reply shown with an earlier time (another time zone, an edit
+    time) is still read, its parent first. An export with such dates is refused (test_assemble_thread_refuses)."""
+    page = _page("<div id='comments'><article class='comment' id='comment-1'><span class='author'>Al</span>"
+                 "<time datetime='2024-05-02T10:00:00Z'>2 May</time><div class='comment-content'>Open late.</div>"
+                 "<article class='comment' id='comment-2'><span class='author'>Bo</span><time datetime="
+                 "'2024-05-01T10:00:00Z'>1 May</time><div class='comment-content'>Agreed.</div></article></article>"
+                 "</div>")
+    path = tmp_path / "page.html"
+    path.write_text(page, "utf-8")
+    doc = read_document(path)
+    assert [(doc.text[p.start:p.end], p.reply_to) for p in doc.posts] == [("Open late.", None), ("Agreed.", 0)]
