@@ -104,6 +104,8 @@ def extract_inputs(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: s
     read = read_inputs([Path(p) for p in inputs], kind=kind, max_bytes=max_document_bytes(max_mb),
                        progress=progress)
     documents = list(read.documents)  # long texts are parsed in pieces (kg.extract.nlp.CHUNK_CHARS)
+    for line in read.warnings:  # repaired input problems (replies to deleted comments...): said once, up front
+        (notice or _quiet)(f"warning: {line}")
     if not documents:
         where = ", ".join(str(p) for p in inputs) or "(no input)"
         if read.failures:

@@ -53,6 +53,8 @@ class Document:
     reviewed: dict[str, Any] | None = None
     # which reader made it ("article (text)", "thread page ('u/name date' headers)"); not written to extracts
     reader: str | None = field(default=None, compare=False)
+    # repairable problems the reader fixed, one line each naming the file (shown once, not saved)
+    warnings: list[str] = field(default_factory=list, compare=False)
 
     @property
     def text_sha256(self) -> str:

@@ -19,25 +19,27 @@ from kg.errors import ConfigError, InputError
 from kg.ids import document_id_from_path
 from kg.ingest.article import parse_article
 from kg.ingest.exports import ExtractsFileError, parse_csv_export, parse_json_export
-from kg.ingest.html import html_to_text, parse_html_article, parse_html_thread
+from kg.ingest.html import has_comment_markup, html_to_text, parse_html_article, parse_html_thread
 from kg.ingest.pdf import first_line_title, pdf_text
+from kg.ingest.platforms import parse_xml_export
 from kg.ingest.text import check_regular_file, read_bytes, read_text
 from kg.ingest.thread import looks_like_thread, parse_thread_page
 from kg.records import Document
 
-__all__ = ["read_document", "read_documents", "read_inputs", "find_inputs", "detect_kind", "format_of", "READERS",
+__all__ = ["read_document", "read_file", "read_documents", "read_inputs", "find_inputs", "detect_kind", "format_of", "READERS",
            "FORMATS", "KINDS", "EXTENSIONS", "Skipped", "Inputs", "ReadResult"]
 
 
 class Reader(Protocol):
-    def __call__(self, text: str, *, doc_id: str, source: str) -> Document: ...
+    # a list for a file that holds several documents (a Disqus export of several threads)
+    def __call__(self, text: str, /, *, doc_id: str, source: str) -> Document | list[Document]: ...
 
 
 KINDS: tuple[str, ...] = ("auto", "article", "thread")
 
 #: File extension -> format. A PDF is turned into text and then read by the ``text`` readers.
 FORMATS: dict[str, str] = {".txt": "text", ".md": "text", ".html": "html", ".htm": "html", ".json": "json",
-                           ".csv": "csv", ".pdf": "pdf"}
+                           ".csv": "csv", ".pdf": "pdf", ".xml": "xml"}
 #: Extensions ``read_documents`` picks up in folders.
 EXTENSIONS: tuple[str, ...] = tuple(FORMATS)
 
@@ -49,6 +51,7 @@ READERS: dict[tuple[str, str], Reader] = {
     ("thread", "html"): parse_html_thread,
     ("thread", "json"): parse_json_export,
     ("thread", "csv"): parse_csv_export,
+    ("thread", "xml"): parse_xml_export,  # Disqus
 }
 
 
@@ -59,9 +62,11 @@ def format_of(path: Path | str) -> str:
 
 def detect_kind(text: str, fmt: str) -> str:
     """``thread`` for exports and for pages with comment-thread markers, ``article`` otherwise."""
-    if fmt in ("json", "csv"):
+    if fmt in ("json", "csv", "xml"):
         return "thread"
     if fmt == "html":
+        if has_comment_markup(text):
+            return "thread"
         try:
             text = html_to_text(text, "page")
         except InputError:
@@ -75,7 +80,18 @@ def read_document(path: Path | str, kind: str = "auto", doc_id: str | None = Non
 
     ``doc_id`` defaults to the file name without its extension. Only ordinary files are read (a pipe or a
     device is refused before it is opened), of at most ``max_bytes`` (``kg.ingest.text.max_document_bytes``).
+    A file that holds several documents (``read_file``) is refused with a line naming them.
     """
+    documents = read_file(path, kind, doc_id, max_bytes=max_bytes)
+    if len(documents) > 1:
+        raise InputError(f"{path}: holds {len(documents)} documents ({', '.join(d.id for d in documents[:3])}"
+                         f"{', ...' if len(documents) > 3 else ''}); read it with read_file or kg extract")
+    return documents[0]
+
+
+def read_file(path: Path | str, kind: str = "auto", doc_id: str | None = None, *,
+              max_bytes: int | None = None) -> list[Document]:
+    """Read one file as its documents: one, or one per thread of an export that holds several."""
     if kind not in KINDS:
         raise ConfigError(f"unknown kind {kind!r}: choose one of {', '.join(KINDS)}")
     path = Path(path)
@@ -93,12 +109,14 @@ def read_document(path: Path | str, kind: str = "auto", doc_id: str | None = Non
         raise InputError(f"{path}: a {fmt.upper()} file cannot be read as {chosen}; "
                          f"use --kind {' or '.join(able + ['auto'])}")
     document = reader(text, doc_id=doc_id or document_id_from_path(str(path)), source=str(path))
+    if isinstance(document, list):
+        return document
     if pdf is not None and document.kind == "article":
         document.title = pdf.title or document.title or first_line_title(document.text)
         document.published = pdf.published or document.published
     if document.reader is None:
         document.reader = f"{document.kind} ({shown_format})"
-    return document
+    return [document]
 
 
 #: Files in folders that describe the folder rather than being documents (README.md, LICENSE...): skipped
@@ -165,7 +183,7 @@ def read_documents(paths: Iterable[Path | str], kind: str = "auto", *,
         raise ConfigError(f"unknown kind {kind!r}: choose one of {', '.join(KINDS)}")
     for path, named in find_inputs(paths).files:
         try:
-            yield read_document(path, kind=kind, max_bytes=max_bytes)
+            yield from read_file(path, kind=kind, max_bytes=max_bytes)
         except ExtractsFileError:
             if named:
                 raise
@@ -180,6 +198,7 @@ class ReadResult:
     documents: list[Document] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)  # one line each: "FILE: problem"
     skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # repaired problems, one line each: "FILE: what"
 
 
 def read_inputs(paths: Iterable[Path | str], kind: str = "auto", *, max_bytes: int | None = None,
@@ -196,7 +215,9 @@ def read_inputs(paths: Iterable[Path | str], kind: str = "auto", *, max_bytes: i
     total = len(found.files)
     for n, (path, named) in enumerate(found.files, start=1):
         try:
-            result.documents.append(read_document(path, kind=kind, max_bytes=max_bytes))
+            for document in read_file(path, kind=kind, max_bytes=max_bytes):
+                result.documents.append(document)
+                result.warnings.extend(document.warnings)
         except ExtractsFileError:
             if named:
                 raise

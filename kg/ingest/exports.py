@@ -37,7 +37,7 @@ def _str(value: Any) -> str:
 
 
 def build_thread(rows: list[dict[str, Any]], *, meta: dict[str, Any], doc_id: str, source: str,
-                 unit: str) -> Document:
+                 unit: str, reader: str | None = None) -> Document:
     """A thread ``Document`` from comment rows (already parsed); ``unit`` names a row in messages."""
     if not rows:
         raise InputError(f"{source}: the export has no comments")
@@ -77,6 +77,15 @@ def build_thread(rows: list[dict[str, Any]], *, meta: dict[str, Any], doc_id: st
         comments.append({"id": cid, "text": text, "author": author or None, "author_type": author_type,
                          "date": date, "parent": parent, "where": where})
 
+    for c in comments:  # replies that go round in a circle: no comment of the circle opens the exchange
+        seen, parent = [c["id"]], c["parent"]
+        while parent and parent in ids and parent != c["id"] and parent not in seen:
+            seen.append(parent)
+            parent = comments[ids[parent]]["parent"]
+        if parent == c["id"] and len(seen) > 1:
+            loop = " -> ".join(repr(x) for x in seen + [c["id"]])
+            raise InputError(f"{c['where']}: the replies go round in a cycle ({loop}); give the comment that "
+                             "opens the exchange an empty parent")
     parts: list[str] = []
     posts: list[Post] = []
     offset = 0
@@ -85,6 +94,10 @@ def build_thread(rows: list[dict[str, Any]], *, meta: dict[str, Any], doc_id: st
             raise InputError(f"{c['where']}: parent {c['parent']!r} is not the id of a comment in the file")
         if c["parent"] == c["id"]:
             raise InputError(f"{c['where']}: comment {c['id']!r} replies to itself")
+        parent_date = comments[ids[c["parent"]]]["date"] if c["parent"] else None
+        if parent_date and c["date"] and parent_date > c["date"]:
+            raise InputError(f"{c['where']}: comment {c['id']!r} ({c['date']}) replies to comment {c['parent']!r}, "
+                             f"which is dated later ({parent_date}); correct one of the dates or the parent")
         if parts:
             parts.append("\n\n")
             offset += 2
@@ -106,7 +119,7 @@ def build_thread(rows: list[dict[str, Any]], *, meta: dict[str, Any], doc_id: st
         dates = sorted(p.published for p in posts if p.published)
         published = dates[0] if dates else None
     return Document(id=doc_id, source=source, kind="thread", text="".join(parts), title=title,
-                    published=published, posts=posts)
+                    published=published, posts=posts, reader=reader)
 
 
 class ExtractsFileError(InputError):
@@ -133,12 +146,22 @@ def parse_json_export(text: str, *, doc_id: str, source: str) -> Document:
     if looks_like_extracts(data):
         raise ExtractsFileError(f"{source}: this is a kg extracts file (the output of kg extract), not a comment "
                                 "export; give its folder to kg matrix, kg network, kg export rdf or kg load")
-    if isinstance(data, list):
-        return build_thread(data, meta={}, doc_id=doc_id, source=source, unit="comment")
+    from kg.ingest.platforms import parse_platform_json  # platforms reads HTML fragments through kg.ingest.html
+
+    platform = parse_platform_json(data, doc_id=doc_id, source=source)
+    if platform is not None:
+        return platform
+    if isinstance(data, list) and (not data or all(isinstance(row, dict) and "text" in row for row in data)):
+        return build_thread(data, meta={}, doc_id=doc_id, source=source, unit="comment", reader="comment export (kg JSON)")
     if isinstance(data, dict) and isinstance(data.get("comments"), list):
         meta = {k: data.get(k) for k in THREAD_FIELDS}
-        return build_thread(data["comments"], meta=meta, doc_id=doc_id, source=source, unit="comment")
-    raise InputError(f"{source}: expected a list of comments or an object with a \"comments\" list")
+        return build_thread(data["comments"], meta=meta, doc_id=doc_id, source=source, unit="comment",
+                            reader="comment export (kg JSON)")
+    if isinstance(data, list):
+        return build_thread(data, meta={}, doc_id=doc_id, source=source, unit="comment", reader="comment export (kg JSON)")
+    raise InputError(f"{source}: not a comment export kg knows: expected a list of comments or an object with a "
+                     "\"comments\" list (kg's own format), a Reddit thread JSON, a Discourse topic JSON or a "
+                     "YouTube commentThreads JSON (see docs/exports.md)")
 
 
 def quote_problem(text: str, delimiter: str) -> tuple[int, int, bool] | None:
@@ -251,4 +274,4 @@ def parse_csv_export(text: str, *, doc_id: str, source: str) -> Document:
     # like csv.DictReader: extra fields dropped, missing ones None
     rows = [{h: (fields[i] if i < len(fields) else None) for i, h in enumerate(header)} for _, fields in body]
     meta = {k: next((r[k] for r in rows if (r.get(k) or "").strip()), None) for k in THREAD_FIELDS}
-    return build_thread(rows, meta=meta, doc_id=doc_id, source=source, unit="row")
+    return build_thread(rows, meta=meta, doc_id=doc_id, source=source, unit="row", reader="comment export (kg CSV)")

@@ -107,8 +107,8 @@ def test_read_documents_corpus():
 
 def test_registry():
     assert set(READERS) == {("article", "text"), ("article", "html"), ("thread", "text"), ("thread", "html"),
-                            ("thread", "json"), ("thread", "csv")}
-    assert set(EXTENSIONS) == {".txt", ".md", ".html", ".htm", ".json", ".csv", ".pdf"}  # a PDF becomes text
+                            ("thread", "json"), ("thread", "csv"), ("thread", "xml")}
+    assert set(EXTENSIONS) == {".txt", ".md", ".html", ".htm", ".json", ".csv", ".pdf", ".xml"}  # a PDF becomes text
 
 
 def test_html_thread_page(tmp_path):
