@@ -238,10 +238,10 @@ def import_command(java: Path, settings: ns.ServerSettings, files: CsvFiles, dat
     cmd = [str(java), f"-Xmx{settings.heap}", *_IMPORT_JVM_FLAGS, "-cp", f"{settings.lib}/*", ADMIN_MAIN_CLASS,
            "database", "import", "full", "--overwrite-destination=true", "--array-delimiter=U+001F",
            f"--report-file={files.folder / 'import.report'}"]
+    if files.multiline:  # before the other options: its list would otherwise swallow the database name
+        cmd += ["--multiline-fields-format=v2", "--multiline-fields=" + ",".join(str(p) for p in files.multiline)]
     cmd += [f"--nodes={':'.join(labels)}={head},{data}" for labels, head, data in files.nodes]
     cmd += [f"--relationships={type_}={head},{data}" for type_, head, data in files.relationships]
-    if files.multiline:
-        cmd += ["--multiline-fields-format=v2", "--multiline-fields=" + ",".join(str(p) for p in files.multiline)]
     cmd.append(database)
     return cmd
 
