@@ -236,13 +236,14 @@ def import_command(java: Path, settings: ns.ServerSettings, files: CsvFiles, dat
             raise StoreError(f"{path}: the bulk import cannot name files in a folder whose path holds ',' or '='; "
                              "use another --data-dir")
     cmd = [str(java), f"-Xmx{settings.heap}", *_IMPORT_JVM_FLAGS, "-cp", f"{settings.lib}/*", ADMIN_MAIN_CLASS,
-           "database", "import", "full", "--overwrite-destination=true", "--array-delimiter=U+001F",
+           # the database first: an option taking a list of files (--nodes, --multiline-fields) swallows
+           # whatever follows it
+           "database", "import", "full", database, "--overwrite-destination=true", "--array-delimiter=U+001F",
            f"--report-file={files.folder / 'import.report'}"]
-    if files.multiline:  # before the other options: its list would otherwise swallow the database name
+    if files.multiline:
         cmd += ["--multiline-fields-format=v2", "--multiline-fields=" + ",".join(str(p) for p in files.multiline)]
     cmd += [f"--nodes={':'.join(labels)}={head},{data}" for labels, head, data in files.nodes]
     cmd += [f"--relationships={type_}={head},{data}" for type_, head, data in files.relationships]
-    cmd.append(database)
     return cmd
 
 
