@@ -227,6 +227,7 @@ def write_csv(g: Graph, folder: Path, progress: ProgressFn | None = None,
 #: The JVM flags of the import (the server's, less those that only pay off in a long-running server).
 _IMPORT_JVM_FLAGS = tuple(f for f in ns._JVM_FLAGS if f not in ("-XX:+AlwaysPreTouch", "-XX:+DisableExplicitGC"))
 _PERCENT = re.compile(r"(\d{1,3})%")
+_STEP = re.compile(r"\((\d+)/(\d+)\) ([A-Za-z][A-Za-z ]*?) \d{4}-")  # "(2/4) Relationship import 2026-..."
 
 
 def import_command(java: Path, settings: ns.ServerSettings, files: CsvFiles, database: str) -> list[str]:
@@ -266,18 +267,22 @@ def run_import(settings: ns.ServerSettings, files: CsvFiles, database: str,
         except OSError as exc:
             raise StoreError(f"cannot run the Neo4j importer ({java}): {exc}") from None
         assert proc.stdout is not None
+        stage = "neo4j-admin import"
         for line in proc.stdout:
             log.write(line)
             lines.append(line.rstrip())
+            step = _STEP.match(line)
+            if step:  # the importer's steps, each 0-100%
+                stage = f"neo4j-admin import, step {step.group(1)}/{step.group(2)}: {step.group(3).lower()}"
+                note(stage, 0, 100)
             found = _PERCENT.findall(line)
             if found:
-                note("neo4j-admin import", min(100, int(found[-1])), 100)
+                note(stage, min(100, int(found[-1])), 100)
         code = proc.wait()
     if code != 0:
         telling = [ln.strip() for ln in lines if re.search(r"ERROR|Exception|[Ee]rror:|failed", ln)]
         last = (telling or [ln.strip() for ln in lines if ln.strip()] or [f"exit code {code}"])[-1][:300]
         raise StoreError(f"the Neo4j bulk import failed (exit code {code}): {last}; full output: {log_path}")
-    note("neo4j-admin import", 100, 100)
 
 
 # ------------------------------------------------------------------------------------------ the load

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from kg import extracts as kx
 from kg.cli import app
+from kg.errors import StoreError
 from kg.queries import available, load
 from kg.stores import neo4j_server as ns
 from kg.stores.neo4j_store import Connection, load_dir, run_query
@@ -107,7 +108,7 @@ def test_bulk_into_a_database_that_is_not_empty_is_refused(bulk_loaded, bulk_ser
     settings, password = bulk_server
     before = ns.status(settings)
     again = runner.invoke(app, ["load", "neo4j", str(sample_dir), "--bulk"], env=env)
-    assert again.exit_code == 1
+    assert again.exit_code == StoreError.exit_code
     lines = again.output.strip().splitlines()
     assert len(lines) == 1 and "is not empty" in lines[0] and "without --bulk" in lines[0], again.output
     after = ns.status(settings)
@@ -123,5 +124,5 @@ def test_bulk_with_the_uri_of_another_local_server_is_refused(bulk_loaded, bulk_
     _result, env = bulk_loaded
     # the session's server is local but not the one of this data directory: its files are not ours to import
     result = runner.invoke(app, ["load", "neo4j", str(sample_dir), "--bulk", "--uri", conn.uri], env=env)
-    assert result.exit_code == 1
+    assert result.exit_code == StoreError.exit_code
     assert "is not the local server kg manages" in result.output and result.output.count("\n") == 1
