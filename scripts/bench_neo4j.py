@@ -138,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pagecache", default="2g")
     ap.add_argument("--conf", action="append", default=[], metavar="KEY=VALUE",
                     help="a further neo4j.conf setting for the server this script starts (repeatable)")
+    ap.add_argument("--no-extras", action="store_true",
+                    help="skip the idempotent reload and the server's ceiling (a busy machine, a short run)")
     ap.add_argument("--no-bulk", action="store_true", help="skip the bulk load (always skipped with --uri)")
     ap.add_argument("--uri", help="use this running server instead of starting one (password: NEO4J_PASSWORD); "
                                   "its database is emptied")
@@ -184,18 +186,21 @@ def main(argv: list[str] | None = None) -> int:
             warm.append(report)
             loads.append((before, os.getloadavg()[0]))
             print(f"warm load: {report.rows / report.seconds:,.0f} rows/s ({report.seconds:.1f} s)", file=sys.stderr)
-        t = time.perf_counter()
-        again = writer.load(corpus)
-        reload_s = time.perf_counter() - t
+        again, reload_s, ceiling = None, 0.0, 0.0
+        if not args.no_extras:
+            t = time.perf_counter()
+            again = writer.load(corpus)
+            reload_s = time.perf_counter() - t
         counts, _, _ = driver.execute_query("MATCH (n) WITH count(n) AS n MATCH ()-[r]->() RETURN n, count(r) AS r")
-        # the machine's ceiling for comparison: the server alone creating 200k small nodes (no Python, no network)
-        t = time.perf_counter()
-        with driver.session() as session:
-            session.run("UNWIND range(1, 200000) AS i CALL (i) { CREATE (:BenchCeiling {id: i, start: i, end: i + 1}) } "
-                        "IN TRANSACTIONS OF 10000 ROWS").consume()
-        ceiling = 200_000 / (time.perf_counter() - t)
-        with driver.session() as session:
-            session.run("MATCH (n:BenchCeiling) CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+        if not args.no_extras:
+            # the machine's ceiling for comparison: the server alone creating 200k small nodes (no Python, no network)
+            t = time.perf_counter()
+            with driver.session() as session:
+                session.run("UNWIND range(1, 200000) AS i CALL (i) { CREATE (:BenchCeiling {id: i, start: i, "
+                            "end: i + 1}) } IN TRANSACTIONS OF 10000 ROWS").consume()
+            ceiling = 200_000 / (time.perf_counter() - t)
+            with driver.session() as session:
+                session.run("MATCH (n:BenchCeiling) CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
         query = load_query("stance-matrix", "cypher")
         times, rows = [], 0
         for _ in range(4):
@@ -221,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(settings.data, ignore_errors=True)
 
     rates = [r.rows / r.seconds for r in warm]
-    report = warm[0]
+    report = warm[0] if warm else cold
     print(f"| statements | {report.statements:,} in {report.documents:,} documents (corpus made in {gen:.1f} s) |")
     print(f"| nodes / relationships in the database | {counts[0]['n']:,} / {counts[0]['r']:,} |")
     print(f"| rows written (nodes + relationships) | {report.rows:,} in {report.batches} transactions of <= "
@@ -230,13 +235,16 @@ def main(argv: list[str] | None = None) -> int:
           if settings else "| server | given by --uri |")
     print(f"| first load on the server just started (wall time, rate) | {cold.seconds:.1f} s, "
           f"{cold.rows / cold.seconds:,.0f} rows/s |")
-    print(f"| **load rate, warm server** ({args.runs} loads into an emptied database: median; all) | "
-          f"**{statistics.median(rates):,.0f} rows/s**; {', '.join(f'{r:,.0f}' for r in rates)} |")
-    print(f"| warm load wall times | {', '.join(f'{r.seconds:.1f} s' for r in warm)} |")
-    print(f"| second load of the same corpus (idempotent: {again.deleted_nodes} removed) | {reload_s:.1f} s |")
+    if warm:
+        print(f"| **load rate, warm server** ({args.runs} loads into an emptied database: median; all) | "
+              f"**{statistics.median(rates):,.0f} rows/s**; {', '.join(f'{r:,.0f}' for r in rates)} |")
+        print(f"| warm load wall times | {', '.join(f'{r.seconds:.1f} s' for r in warm)} |")
+    if again is not None:
+        print(f"| second load of the same corpus (idempotent: {again.deleted_nodes} removed) | {reload_s:.1f} s |")
     print(f"| `stance-matrix` ({rows:,} rows), first run / median of next 3 | {times[0]:.2f} s / "
           f"{statistics.median(times[1:]):.2f} s |")
-    print(f"| ceiling: the server alone creating small nodes (`UNWIND range ... CREATE`) | {ceiling:,.0f} rows/s |")
+    if ceiling:
+        print(f"| ceiling: the server alone creating small nodes (`UNWIND range ... CREATE`) | {ceiling:,.0f} rows/s |")
     if bulk is not None:
         print(f"| **bulk first load** (`kg load neo4j --bulk`: graph + CSV, stop, neo4j-admin import, start, indexes; "
               f"end to end) | **{bulk.rows / bulk.seconds:,.0f} rows/s**, {bulk.rows:,} rows in {bulk.seconds:.1f} s |")
@@ -245,10 +253,11 @@ def main(argv: list[str] | None = None) -> int:
               f"{bulk.start_seconds:.1f} s, indexes {bulk.schema_seconds:.1f} s |")
         print(f"| bulk vs Bolt: saved queries answer the same | {'yes' if same else '**NO**'} "
               f"({', '.join(SAVED)}) |")
-    print(f"| between warm loads: wipe, then wait for the server to go quiet | waited "
-          f"{', '.join(f'{w:.0f} s' for w in waits)} |")
+    if waits:
+        print(f"| between warm loads: wipe, then wait for the server to go quiet | waited "
+              f"{', '.join(f'{w:.0f} s' for w in waits)} |")
     print(f"| machine: {os.cpu_count()} cores; 1-min load average before / after each warm load | "
-          f"{'; '.join(f'{a:.1f} / {b:.1f}' for a, b in loads)} |")
+          f"{'; '.join(f'{a:.1f} / {b:.1f}' for a, b in loads) or '-'}; at the end {os.getloadavg()[0]:.1f} |")
     return 0
 
 

@@ -379,6 +379,9 @@ def bulk_load(extracts: Iterable[Extract], conn: Connection, settings: ns.Server
     if not checked:
         extracts_io.check_extracts(extracts)
     extracts_io.check_together(extracts)
+    if conn.database == "system":
+        raise StoreError("--bulk loads into a user database (Neo4j Community has one: --database neo4j), "
+                         "never into 'system'")
     running = check_local(conn, settings)
     existing = count_nodes(conn)
     if existing:
