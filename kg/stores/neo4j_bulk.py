@@ -23,6 +23,7 @@ Later loads are incremental over Bolt (``kg load neo4j`` without ``--bulk``).
 from __future__ import annotations
 
 import math
+from functools import partial
 import os
 import re
 import shutil
@@ -145,6 +146,82 @@ def _signature(props: dict[str, Any], where: str) -> tuple[tuple[str, str], ...]
     return tuple(sorted((k, _csv_type(v, f"{where} property {k!r}")) for k, v in props.items()))
 
 
+Signature = tuple[tuple[str, str], ...]
+
+
+class _Mismatch(Exception):
+    """A list whose elements are not of the type its column's first row had: that row takes the slow path."""
+
+
+_LONG = 2 ** 63
+_FLOAT_WORDS = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
+
+
+def _fmt_string(v: str) -> str:
+    return '"' + v.replace('"', '""') + '"'
+
+
+def _fmt_long(v: int) -> str:
+    if -_LONG <= v < _LONG:
+        return str(v)
+    raise _Mismatch
+
+
+def _fmt_double(v: float) -> str:
+    text = repr(v)
+    return _FLOAT_WORDS.get(text, text)
+
+
+def _fmt_boolean(v: bool) -> str:
+    return "true" if v else "false"
+
+
+def _fmt_strings(v: list[str]) -> str:
+    for x in v:
+        if type(x) is not str:
+            raise _Mismatch
+    text = ARRAY_DELIMITER.join(v)
+    if text.count(ARRAY_DELIMITER) != len(v) - 1:
+        raise _Mismatch  # an element holds the delimiter: the slow path says so
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _fmt_list(kind: str) -> Callable[[Any], str]:
+    def fmt(v: Any) -> str:
+        if not v or _csv_type(v, "") != kind:
+            raise _Mismatch
+        return _cell(v, kind, "")
+    return fmt
+
+
+_FORMATS: dict[str, Callable[[Any], str]] = {"string": _fmt_string, "long": _fmt_long, "double": _fmt_double,
+                                             "boolean": _fmt_boolean, "string[]": _fmt_strings}
+
+
+class _Layouts:
+    """The typed columns of a row (its signature) and the row as CSV cells, fast: the columns and their
+    formatters are worked out once per set of keys and value types, then reused for every row like it."""
+
+    def __init__(self) -> None:
+        self.plans: dict[tuple[tuple[str, ...], tuple[type, ...]], tuple[Signature, list[tuple[str, Any]]]] = {}
+
+    def row(self, props: dict[str, Any], first: str, where: Callable[[], str]) -> tuple[Signature, str]:
+        """``first`` (the id cells, already formatted) and the properties' cells, joined."""
+        key = (tuple(props), tuple(map(type, props.values())))
+        plan = self.plans.get(key)
+        if plan is None:
+            sig = _signature(props, where())
+            plan = (sig, [(k, _FORMATS.get(t) or _fmt_list(t) if t.endswith("]") else _FORMATS[t]) for k, t in sig])
+            self.plans[key] = plan
+        sig, columns = plan
+        try:
+            return sig, ",".join([first] + [fmt(props[k]) for k, fmt in columns])
+        except _Mismatch:
+            text = where()
+            sig = _signature(props, text)
+            return sig, ",".join([first] + [_cell(props[k], t, f"{text} property {k!r}") for k, t in sig])
+
+
 def write_csv(g: Graph, folder: Path, progress: ProgressFn | None = None,
               documents: int = 0, statements: int = 0) -> CsvFiles:
     """Write ``g`` as the importer's CSV files into ``folder`` (made if missing): the properties of each node
@@ -168,6 +245,7 @@ def write_csv(g: Graph, folder: Path, progress: ProgressFn | None = None,
     empty_nodes: dict[tuple[str, str], list[str]] = defaultdict(list)
     empty_edges: dict[tuple[str, str, str, str], list[list[str]]] = defaultdict(list)
     node_groups: dict[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], list[str]] = defaultdict(list)
+    layouts = _Layouts()
     for node in g.nodes.values():
         props = _props(node.props)
         if node.labels[0] == "Actor":
@@ -176,10 +254,8 @@ def write_csv(g: Graph, folder: Path, progress: ProgressFn | None = None,
         for key in [k for k, v in props.items() if isinstance(v, (list, tuple)) and not v]:
             del props[key]  # the importer stores no empty list: set over Bolt afterwards
             empty_nodes[(node.labels[0], key)].append(node.id)
-        where = f"node {node.id!r}"
-        sig = _signature(props, where)
-        cells = [_quote(node.id, where)] + [_cell(props[k], t, where) for k, t in sig]
-        node_groups[(node.labels, sig)].append(",".join(cells))
+        sig, line = layouts.row(props, _fmt_string(node.id), partial("node {!r}".format, node.id))
+        node_groups[(node.labels, sig)].append(line)
     multiline: list[Path] = []
 
     def write_pair(name: str, header: list[str], lines: list[str]) -> tuple[Path, Path]:
@@ -202,18 +278,17 @@ def write_csv(g: Graph, folder: Path, progress: ProgressFn | None = None,
     edge_groups: dict[tuple[str, tuple[tuple[str, str], ...]], list[str]] = defaultdict(list)
     nodes = g.nodes
     for edge in g.edges.values():
-        where = f"relationship ({edge.source})-[:{edge.type}]->({edge.target})"
         if edge.source not in nodes or edge.target not in nodes:
-            raise StoreError(f"internal: {where} has an end that is not a node of the graph")
+            raise StoreError(f"internal: relationship ({edge.source})-[:{edge.type}]->({edge.target}) has an end "
+                             "that is not a node of the graph")
         props = _props(edge.props)
         for key in [k for k, v in props.items() if isinstance(v, (list, tuple)) and not v]:
             props = {k: v for k, v in props.items() if k != key}
             empty_edges[(nodes[edge.source].labels[0], edge.type, nodes[edge.target].labels[0], key)].append(
                 [edge.source, edge.target])
-        sig = _signature(props, where)
-        cells = [_quote(edge.source, where), _quote(edge.target, where)]
-        cells += [_cell(props[k], t, where) for k, t in sig]
-        edge_groups[(edge.type, sig)].append(",".join(cells))
+        sig, line = layouts.row(props, _fmt_string(edge.source) + "," + _fmt_string(edge.target),
+                                partial("relationship ({})-[:{}]->({})".format, edge.source, edge.type, edge.target))
+        edge_groups[(edge.type, sig)].append(line)
     rel_files: list[tuple[str, Path, Path]] = []
     for i, ((type_, sig), lines) in enumerate(sorted(edge_groups.items())):
         head, data = write_pair(f"rels-{i:03d}-{type_}", [":START_ID", ":END_ID"] + [f"{k}:{t}" for k, t in sig],

@@ -136,3 +136,34 @@ def test_accepted_uris_make_the_right_driver(uri, routing, encrypted):
 def test_refused_uris(uri, problem):
     with pytest.raises(StoreError, match=problem):
         check_uri(uri)
+
+
+@pytest.mark.parametrize("values, headers", [
+    # rows alike but for their values' types: one file (one typed column) per layout
+    ([["a"], [1]], ["id:ID,tags:long[]", "id:ID,tags:string[]"]),
+    ([1, 1.5], ["id:ID,tags:double", "id:ID,tags:long"]),
+    ([True, 2], ["id:ID,tags:boolean", "id:ID,tags:long"]),
+    (["x", "y"], ["id:ID,tags:string"]),
+])
+def test_rows_of_one_layout_share_a_file_and_others_get_their_own(tmp_path, values, headers):
+    g = Graph()
+    for i, value in enumerate(values):
+        g.add_node(f"n{i}", ("Issue",), id=f"n{i}", tags=value)
+    files = write_csv(g, tmp_path)
+    assert sorted(head.read_text().strip() for _labels, head, _data in files.nodes) == headers
+
+
+@pytest.mark.parametrize("value, problem", [
+    (["ok"], None),
+    (["a" + ARRAY_DELIMITER + "b"], "U\\+001F"),
+    (2 ** 63, "64-bit"),
+])
+def test_a_second_row_that_cannot_be_written_is_refused(tmp_path, value, problem):
+    g = Graph()
+    g.add_node("first", ("Issue",), id="first", tags=["fine"] if isinstance(value, list) else 1)
+    g.add_node("second", ("Issue",), id="second", tags=value)
+    if problem is None:
+        assert write_csv(g, tmp_path).node_count == 2
+    else:
+        with pytest.raises(StoreError, match=problem):
+            write_csv(g, tmp_path)
