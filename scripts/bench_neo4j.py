@@ -11,6 +11,11 @@ into the graph by kg.graph.build and written by kg.stores.neo4j_store.Neo4jWrite
 `kg load neo4j` does. Rows = nodes + relationships written. The first load is timed on the server just started; then the database is
 emptied and the same corpus loaded --runs times on the now warm server (the figure reported). Prints a
 Markdown table.
+
+Bulk mode (on by default with the script's own server; --no-bulk to skip): after the Bolt loads, in the same
+run, the database is emptied and the same corpus bulk-loaded by kg.stores.neo4j_bulk (`kg load neo4j --bulk`:
+CSV files, server stopped, `neo4j-admin database import full`, server started, constraints and indexes),
+timed end to end and by phase; the saved queries must then answer exactly as after the Bolt load.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from pathlib import Path
 from kg.ids import actor_id, statement_id
 from kg.queries import load as load_query
 from kg.records import Actor, Document, Extract, Issue, Statement
+from kg.stores import neo4j_bulk
 from kg.stores import neo4j_server as ns
 from kg.stores.neo4j_store import Connection, Neo4jWriter, connect, run_query
 
@@ -65,6 +71,26 @@ def synthetic_corpus(n_statements: int, per_doc: int = 100, speakers: int = 8, i
                 cue="said"))
         out.append(Extract(doc, actors, issues, statements))
     return out
+
+
+SAVED = ("node-count", "stance-matrix", "issue-controversy", "agreement-pairs", "conflict-pairs", "actor-statements")
+
+
+def saved_answers(driver, corpus: list[Extract]) -> dict[str, list]:
+    """The rows of every saved Cypher query (actor-statements for the first document's first speaker)."""
+    actor = corpus[0].statements[0].speaker
+    out = {}
+    for name in SAVED:
+        result = run_query(driver, load_query(name, "cypher"), {"actor": actor} if name == "actor-statements" else {})
+        out[name] = result.rows
+    return out
+
+
+def bulk_progress(stage: str, done: int, total: int, _last: dict = {}) -> None:  # noqa: B006 - a per-run memo
+    now = time.perf_counter()
+    if stage != _last.get("stage") or now - _last.get("t", 0.0) > 10 or done == total:
+        _last.update(stage=stage, t=now)
+        print(f"  bulk: {stage} {done:,}/{total:,}", file=sys.stderr)
 
 
 def free_port() -> int:
@@ -112,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pagecache", default="2g")
     ap.add_argument("--conf", action="append", default=[], metavar="KEY=VALUE",
                     help="a further neo4j.conf setting for the server this script starts (repeatable)")
+    ap.add_argument("--no-extras", action="store_true",
+                    help="skip the idempotent reload and the server's ceiling (a busy machine, a short run)")
+    ap.add_argument("--no-bulk", action="store_true", help="skip the bulk load (always skipped with --uri)")
     ap.add_argument("--uri", help="use this running server instead of starting one (password: NEO4J_PASSWORD); "
                                   "its database is emptied")
     args = ap.parse_args(argv)
@@ -157,18 +186,21 @@ def main(argv: list[str] | None = None) -> int:
             warm.append(report)
             loads.append((before, os.getloadavg()[0]))
             print(f"warm load: {report.rows / report.seconds:,.0f} rows/s ({report.seconds:.1f} s)", file=sys.stderr)
-        t = time.perf_counter()
-        again = writer.load(corpus)
-        reload_s = time.perf_counter() - t
+        again, reload_s, ceiling = None, 0.0, 0.0
+        if not args.no_extras:
+            t = time.perf_counter()
+            again = writer.load(corpus)
+            reload_s = time.perf_counter() - t
         counts, _, _ = driver.execute_query("MATCH (n) WITH count(n) AS n MATCH ()-[r]->() RETURN n, count(r) AS r")
-        # the machine's ceiling for comparison: the server alone creating 200k small nodes (no Python, no network)
-        t = time.perf_counter()
-        with driver.session() as session:
-            session.run("UNWIND range(1, 200000) AS i CALL (i) { CREATE (:BenchCeiling {id: i, start: i, end: i + 1}) } "
-                        "IN TRANSACTIONS OF 10000 ROWS").consume()
-        ceiling = 200_000 / (time.perf_counter() - t)
-        with driver.session() as session:
-            session.run("MATCH (n:BenchCeiling) CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+        if not args.no_extras:
+            # the machine's ceiling for comparison: the server alone creating 200k small nodes (no Python, no network)
+            t = time.perf_counter()
+            with driver.session() as session:
+                session.run("UNWIND range(1, 200000) AS i CALL (i) { CREATE (:BenchCeiling {id: i, start: i, "
+                            "end: i + 1}) } IN TRANSACTIONS OF 10000 ROWS").consume()
+            ceiling = 200_000 / (time.perf_counter() - t)
+            with driver.session() as session:
+                session.run("MATCH (n:BenchCeiling) CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
         query = load_query("stance-matrix", "cypher")
         times, rows = [], 0
         for _ in range(4):
@@ -176,6 +208,17 @@ def main(argv: list[str] | None = None) -> int:
             result = run_query(driver, query, {})
             times.append(time.perf_counter() - t)
             rows = len(result.rows)
+        bulk = None
+        if settings is not None and not args.no_bulk:
+            # 3. the same corpus bulk-loaded into the emptied database, beside the Bolt loads of this run
+            answers = saved_answers(driver, corpus)
+            wipe(driver)
+            settle(pid)
+            driver.close()
+            bulk = neo4j_bulk.bulk_load(corpus, conn, settings, checked=True, progress=bulk_progress)
+            print(f"bulk load: {bulk.rows / bulk.seconds:,.0f} rows/s ({bulk.seconds:.1f} s)", file=sys.stderr)
+            driver = connect(conn)
+            same = saved_answers(driver, corpus) == answers
         driver.close()
     finally:
         if settings is not None:
@@ -183,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(settings.data, ignore_errors=True)
 
     rates = [r.rows / r.seconds for r in warm]
-    report = warm[0]
+    report = warm[0] if warm else cold
     print(f"| statements | {report.statements:,} in {report.documents:,} documents (corpus made in {gen:.1f} s) |")
     print(f"| nodes / relationships in the database | {counts[0]['n']:,} / {counts[0]['r']:,} |")
     print(f"| rows written (nodes + relationships) | {report.rows:,} in {report.batches} transactions of <= "
@@ -192,17 +235,29 @@ def main(argv: list[str] | None = None) -> int:
           if settings else "| server | given by --uri |")
     print(f"| first load on the server just started (wall time, rate) | {cold.seconds:.1f} s, "
           f"{cold.rows / cold.seconds:,.0f} rows/s |")
-    print(f"| **load rate, warm server** ({args.runs} loads into an emptied database: median; all) | "
-          f"**{statistics.median(rates):,.0f} rows/s**; {', '.join(f'{r:,.0f}' for r in rates)} |")
-    print(f"| warm load wall times | {', '.join(f'{r.seconds:.1f} s' for r in warm)} |")
-    print(f"| second load of the same corpus (idempotent: {again.deleted_nodes} removed) | {reload_s:.1f} s |")
+    if warm:
+        print(f"| **load rate, warm server** ({args.runs} loads into an emptied database: median; all) | "
+              f"**{statistics.median(rates):,.0f} rows/s**; {', '.join(f'{r:,.0f}' for r in rates)} |")
+        print(f"| warm load wall times | {', '.join(f'{r.seconds:.1f} s' for r in warm)} |")
+    if again is not None:
+        print(f"| second load of the same corpus (idempotent: {again.deleted_nodes} removed) | {reload_s:.1f} s |")
     print(f"| `stance-matrix` ({rows:,} rows), first run / median of next 3 | {times[0]:.2f} s / "
           f"{statistics.median(times[1:]):.2f} s |")
-    print(f"| ceiling: the server alone creating small nodes (`UNWIND range ... CREATE`) | {ceiling:,.0f} rows/s |")
-    print(f"| between warm loads: wipe, then wait for the server to go quiet | waited "
-          f"{', '.join(f'{w:.0f} s' for w in waits)} |")
+    if ceiling:
+        print(f"| ceiling: the server alone creating small nodes (`UNWIND range ... CREATE`) | {ceiling:,.0f} rows/s |")
+    if bulk is not None:
+        print(f"| **bulk first load** (`kg load neo4j --bulk`: graph + CSV, stop, neo4j-admin import, start, indexes; "
+              f"end to end) | **{bulk.rows / bulk.seconds:,.0f} rows/s**, {bulk.rows:,} rows in {bulk.seconds:.1f} s |")
+        print(f"| bulk phases | graph + CSV {bulk.csv_seconds:.1f} s, stop {bulk.stop_seconds:.1f} s, import "
+              f"{bulk.import_seconds:.1f} s ({bulk.rows / bulk.import_seconds:,.0f} rows/s), start "
+              f"{bulk.start_seconds:.1f} s, indexes {bulk.schema_seconds:.1f} s |")
+        print(f"| bulk vs Bolt: saved queries answer the same | {'yes' if same else '**NO**'} "
+              f"({', '.join(SAVED)}) |")
+    if waits:
+        print(f"| between warm loads: wipe, then wait for the server to go quiet | waited "
+              f"{', '.join(f'{w:.0f} s' for w in waits)} |")
     print(f"| machine: {os.cpu_count()} cores; 1-min load average before / after each warm load | "
-          f"{'; '.join(f'{a:.1f} / {b:.1f}' for a, b in loads)} |")
+          f"{'; '.join(f'{a:.1f} / {b:.1f}' for a, b in loads) or '-'}; at the end {os.getloadavg()[0]:.1f} |")
     return 0
 
 

@@ -101,9 +101,15 @@ def load_neo4j(
                                    help="Rows per transaction."),
     workers: int = typer.Option(neo4j_store.DEFAULT_WORKERS, "--workers", min=1,
                                 help="Sessions writing side by side (1: one transaction at a time)."),
+    bulk: bool = typer.Option(False, "--bulk",
+                              help="First load into an EMPTY database of the local server (kg neo4j start): "
+                                   "CSV files and neo4j-admin database import, the server stopped and started "
+                                   "around it. Later loads: without --bulk."),
+    data_dir: Optional[Path] = DataOpt,
 ) -> None:
     """Load extracts into Neo4j: constraints first, batched UNWIND ... MERGE, idempotent; a re-extracted
-    document replaces its own statements only. Password from NEO4J_PASSWORD."""
+    document replaces its own statements only. With --bulk, a first load into an empty database by
+    neo4j-admin's importer (docs/neo4j.md). Password from NEO4J_PASSWORD."""
     conn = neo4j_store.Connection(uri=uri, user=user, password=neo4j_server.password_from_env(),
                                   database=database)
     from kg.cli.cmd_core import PlainProgress
@@ -118,9 +124,15 @@ def load_neo4j(
                 plain(phase, done, total)
             bar.update(task, description=phase, completed=done, total=total)
 
-        report = neo4j_store.load_dir(extracts_dir, conn, batch_size=batch_size, workers=workers,
-                                      progress=progress)
-    typer.echo(report.summary(conn.where()))
+        if bulk:
+            from kg.stores import neo4j_bulk
+
+            settings = _settings(data_dir, 7687, 7474)
+            bulk_report = neo4j_bulk.bulk_load_dir(extracts_dir, conn, settings, progress=progress)
+        else:
+            report = neo4j_store.load_dir(extracts_dir, conn, batch_size=batch_size, workers=workers,
+                                          progress=progress)
+    typer.echo(bulk_report.summary(conn.where()) if bulk else report.summary(conn.where()))
 
 
 @query_app.command("cypher")

@@ -411,6 +411,33 @@ def _as_running(settings: ServerSettings) -> ServerSettings:
     return dataclasses.replace(settings, bolt_port=ports[0], http_port=ports[1])
 
 
+def running_settings(settings: ServerSettings) -> ServerSettings:
+    """``settings`` as the instance's running server was started: its ports, page cache and further settings
+    (its neo4j.conf) and its heap (its command line), so that a restart (``kg load neo4j --bulk``) brings back
+    the same server whatever options the restarting command was given."""
+    settings = _as_running(settings)
+    changes: dict[str, object] = {}
+    try:
+        lines = settings.conf_file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    own = set(render_conf(dataclasses.replace(settings, extra_conf=())).splitlines())
+    for line in lines:
+        m = re.fullmatch(r"server\.memory\.pagecache\.size=(\S+)", line)
+        if m and _MEMORY_SIZE.fullmatch(m.group(1)):
+            changes["pagecache"] = m.group(1)
+    extra = tuple(ln for ln in lines if ln and not ln.startswith("#") and ln not in own
+                  and not ln.startswith("server.memory.pagecache.size="))
+    changes["extra_conf"] = extra
+    pid = _read_pid(settings)
+    if pid is not None and _is_our_server(pid, settings):
+        with contextlib.suppress(OSError):
+            for arg in Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace").split("\0"):
+                if arg.startswith("-Xmx") and _MEMORY_SIZE.fullmatch(arg[4:]):
+                    changes["heap"] = arg[4:]
+    return dataclasses.replace(settings, **changes)  # type: ignore[arg-type]
+
+
 def status(settings: ServerSettings | None = None) -> ServerStatus:
     """Whether the instance's server runs; its addresses are those it was started with (its neo4j.conf)."""
     settings = settings or ServerSettings()
