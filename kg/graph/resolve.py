@@ -220,8 +220,11 @@ class Entry:
 
 
 def _rank(info: ActorInfo) -> tuple[Any, ...]:
-    """The member whose id a cluster keeps: the longest name, then the most statements, then the id."""
-    return (-len(name_tokens(info.name)), -info.statements, -len(info.documents), info.id)
+    """The member whose id a cluster keeps: a name, not a role mention ("the mayor"); the name with most whole words (not initials), then the most
+    statements, documents, the shortest written name (no title), then the id."""
+    toks = name_tokens(info.name)
+    return (info.name.strip().lower().startswith(_ROLE_DETERMINERS), -sum(len(t) > 1 for t in toks), -len(toks), -info.statements, -len(info.documents), len(info.name),
+            info.id)
 
 
 class _Clusters:
