@@ -342,7 +342,7 @@ def run(corpus: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto"
         progress("store", 1, 1)
     result = RunResult(
         out_dir=out, documents=len(extracts), statements=sum(len(e.statements) for e in extracts),
-        actors=len({resolution.canonical(a.id) for e in extracts for a in e.actors}),
+        actors=len({resolution.canonical(a.id, e.document.id) for e in extracts for a in e.actors}),
         issues=len({i.id for e in extracts for i in e.issues}), files=files,
         agreements=strongest_relations(graph, "Agreement"), conflicts=strongest_relations(graph, "Conflict"),
         counts=graph.counts(), failures=extracted.failures, skipped=extracted.skipped,

@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     except KGError as exc:
         print(f"bcubed: error: {exc}", file=sys.stderr)
         return getattr(exc, "exit_code", 1)
-    after = [res.canonical(p) for p in pred]
+    after = [res.canonical(p, d) for p, d in zip(pred, docs)]
     out = {"items": len(gold), "gold_speakers": len(set(gold)), "documents": len(set(docs)),
            "merged_ids": res.merged}
     for label, clusters in (("before", pred), ("after", after)):

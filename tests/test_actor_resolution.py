@@ -21,7 +21,7 @@ from kg.records import Actor, Document, Extract, Role, Statement
 runner = CliRunner()
 GOLDEN = Path(__file__).resolve().parent / "data" / "actors"
 
-# An actor of a document: a name, or (name, type), or (name, type, [(role, organisation)]).
+# An actor of a document: a name, or (name, type), or (name, type, [(role, organisation)], [alias]).
 Spec = str | tuple
 
 
@@ -30,12 +30,12 @@ def _doc(doc_id: str, specs: list[Spec], published: str | None = None) -> Extrac
     parts, actors, statements = [], [], []
     pos = 0
     for spec in specs:
-        name, type_, roles = (spec, "person", []) if isinstance(spec, str) else (*spec, [])[:3]
+        name, type_, roles, aliases = (spec, "person", [], []) if isinstance(spec, str) else (*spec, [], [])[:4]
         sentence = f"{name} said the plan is fine. "
         quote_start = pos + len(name) + len(" said ")
         quote = "the plan is fine"
         aid = actor_id(name, type_)
-        actors.append(Actor(aid, name, type_, [], [Role(r, o, pos, pos + len(name)) for r, o in roles]))
+        actors.append(Actor(aid, name, type_, list(aliases), [Role(r, o, pos, pos + len(name)) for r, o in roles]))
         statements.append(Statement(statement_id(doc_id, quote_start, quote_start + len(quote)), aid, quote,
                                     quote_start, quote_start + len(quote), "indirect"))
         parts.append(sentence)
@@ -53,10 +53,18 @@ def _corpus(*docs: list[Spec] | tuple[list[Spec], str]) -> list[Extract]:
     return out
 
 
-def _canonical(extracts: list[Extract]) -> dict[str, str]:
-    res = rs.Resolution(rs.propose(extracts))
-    ids = {a.id for ex in extracts for a in ex.actors}
-    return {i: res.canonical(i) for i in ids}
+def _canonical(extracts: list[Extract]) -> dict[tuple[str, int] | str, str]:
+    """(actor id, document number) -> the actor it is there; and actor id -> the actor it is in every document
+    it is in (if one)."""
+    res = rs.resolve(extracts, None)
+    out: dict = {}
+    everywhere: dict[str, set[str]] = {}
+    for n, ex in enumerate(extracts):
+        for a in ex.actors:
+            out[(a.id, n)] = res.canonical(a.id, ex.document.id)
+            everywhere.setdefault(a.id, set()).add(out[(a.id, n)])
+    out.update((i, c.pop()) for i, c in everywhere.items() if len(c) == 1)
+    return out
 
 
 ORG = "organisation"
@@ -101,7 +109,28 @@ PROPOSALS = [
     ("role mention without a date and two holders: left alone",
      _corpus(([("Sadiq Khan", "person", MAYOR)], "2016-06-01"), ([("Boris Johnson", "person", MAYOR)], "2010-03-01"),
              ["the Mayor of London"]),
-     {}, ["the-mayor-of-london"]),
+     {}, [("the-mayor-of-london", 2)]),
+    ("role mention by date, document by document",
+     _corpus(([("Sadiq Khan", "person", MAYOR)], "2016-06-01"), ([("Boris Johnson", "person", MAYOR)], "2010-03-01"),
+             (["the Mayor of London"], "2017-02-01"), (["the Mayor of London"], "2009-11-01"),
+             (["the Mayor of London"], "2013-06-01")),
+     {("the-mayor-of-london", 2): "sadiq-khan", ("the-mayor-of-london", 3): "boris-johnson"},
+     [("the-mayor-of-london", 4)]),
+    ("role mention: the one holder of its own document",
+     _corpus([("Sadiq Khan", "person", MAYOR), "the Mayor of London"], [("Boris Johnson", "person", MAYOR)]),
+     {("the-mayor-of-london", 0): "sadiq-khan"}, ["boris-johnson"]),
+    ("a shared surname: the one person of its own document",
+     _corpus(["Theresa May", "May"], ["Elizabeth May"], ["May"]),
+     {("may", 0): "theresa-may"}, [("may", 2), "elizabeth-may"]),
+    ("a shared surname, both in the document: left alone",
+     _corpus(["Theresa May", "Elizabeth May", "May"], ["Theresa May"]), {}, ["may", "elizabeth-may"]),
+    ("two of one family: the one not called by the given name",
+     _corpus(["Dorie Greenspan", ("Michael Greenspan", "person", [], ["Michael"]), "Greenspan"]),
+     {"greenspan": "dorie-greenspan"}, ["michael-greenspan"]),
+    ("two of one family, neither called by the given name: left alone",
+     _corpus(["Dorie Greenspan", "Michael Greenspan", "Greenspan"]), {}, ["greenspan"]),
+    ("no person of that surname: the organisation of the document named so",
+     _corpus([("BC Hydro", ORG), "Hydro"], ["Hydro"]), {("hydro", 0): "bc-hydro"}, [("hydro", 1)]),
 ]
 
 
@@ -111,7 +140,32 @@ def test_proposals(corpus, merged, alone):
     for aid, target in merged.items():
         assert canonical[aid] == target, f"{aid} -> {canonical[aid]}, expected {target}"
     for aid in alone:
-        assert canonical[aid] == aid, f"{aid} was merged into {canonical[aid]}"
+        own = aid[0] if isinstance(aid, tuple) else aid
+        assert canonical[aid].split("--")[0] == own, f"{aid} was merged into {canonical[aid]}"  # (or local)
+
+
+DESCRIPTIONS = [
+    # (case, corpus, ids that are one actor per document, ids that are one actor across documents)
+    ("a spokesperson in two documents is two actors", _corpus(["a spokesperson"], ["a spokesperson"]),
+     ["a-spokesperson"], []),
+    ("a name in two documents is one actor", _corpus(["Ann Lee"], ["Ann Lee"]), [], ["ann-lee"]),
+    ("an organisation's description stays one", _corpus([("the government", ORG)], [("the government", ORG)]),
+     [], ["the-government"]),
+    ("named by a name somewhere: one actor", _corpus(["officials"], ["Officials"]), [], ["officials"]),
+]
+
+
+@pytest.mark.parametrize("corpus,local,shared", [d[1:] for d in DESCRIPTIONS], ids=[d[0] for d in DESCRIPTIONS])
+def test_descriptions_are_actors_of_their_document(corpus, local, shared):
+    res = rs.resolve(corpus, None)
+    for aid in local:
+        ids = {res.canonical(aid, ex.document.id) for ex in corpus}
+        assert len(ids) == len(corpus) and aid not in ids
+    for aid in shared:
+        assert {res.canonical(aid, ex.document.id) for ex in corpus} == {aid}
+    g = build_graph(corpus, resolution=res)
+    speakers = {e.target for e in g.edges_of_type("SPOKEN_BY")}
+    assert speakers <= set(g.nodes) and len(speakers) == len(local) * len(corpus) + len(shared)
 
 
 def test_proposals_are_stable_and_golden():
@@ -241,6 +295,14 @@ BAD = [
     ("no id", 'actors:\n- merge: ["mr-khan"]\n', 2, "has no `id`"),
     ("merge is no list", 'actors:\n- id: "khan"\n  merge: "mr-khan"\n', 3, "merge must be a list"),
     ("a list at the top", '- id: "khan"\n', 1, "must be a mapping"),
+    ("unknown document", 'actors:\n- id: "theresa-may"\n  merge:\n  - {id: "may", in: ["doc-9"]}\n', 4,
+     "unknown document 'doc-9'"),
+    ("one document, two targets",
+     'actors:\n- id: "theresa-may"\n  merge: [{id: "may", in: ["doc-5"]}]\n'
+     '- id: "elizabeth-may"\n  merge: [{id: "may", in: ["doc-4", "doc-5"]}]\n', 5,
+     "'may' is merged into 'elizabeth-may' here and into 'theresa-may' at line 3 in document 'doc-5'"),
+    ("a merge in documents without them", 'actors:\n- id: "theresa-may"\n  merge:\n  - {id: "may"}\n', 4,
+     "{id: ACTOR, in: [DOCUMENT, ...]}"),
 ]
 
 

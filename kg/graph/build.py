@@ -38,22 +38,24 @@ def _add_actor(g: Graph, actor_id: str, actor_type: str, *, name: str) -> Node:
     return node
 
 
-def _resolved_actor(g: Graph, res: Resolution | None, actor_id: str, actor_type: str, name: str) -> Node:
+def _resolved_actor(g: Graph, res: Resolution | None, actor_id: str, actor_type: str, name: str,
+                    document: str) -> Node:
     """The node of the actor ``actor_id`` resolves to (``kg.graph.resolve``): its id, and the name and type
     of the actor file's entry when it has them; a merged id's name becomes an alias and the id is listed in
     ``same_as``. Without a resolution (or for an id no entry names), the actor as extracted."""
     if res is None:
         return _add_actor(g, actor_id, actor_type, name=name)
-    cid = res.canonical(actor_id)
+    cid = res.canonical(actor_id, document)
     entry = res.entry(cid)
-    if entry is None:
-        return _add_actor(g, actor_id, actor_type, name=name)
+    if entry is None:  # as extracted (a description: one actor per document, under a local id)
+        return _add_actor(g, cid, actor_type, name=name)
     kept_name = res.name(cid) or name
     node = _add_actor(g, cid, actor_type if entry.type is None else entry.type, name=kept_name)
     if entry.type is not None and node.props["type"] != entry.type:  # a person recoded it
         node.labels = ("Actor", ACTOR_LABELS[entry.type])
         node.props["type"] = entry.type
-    node.props["same_as"] = sorted(entry.merge)
+    if entry.merge:  # merged everywhere: the same actor (merged in some documents only: an alias there)
+        node.props["same_as"] = sorted(entry.merge)
     node.props["resolved_by"] = entry.by
     if name != kept_name:
         node.props["aliases"] = sorted(set(node.props.get("aliases") or []) | {name})
@@ -65,11 +67,11 @@ def add_extract(g: Graph, ex: Extract, resolution: Resolution | None = None) -> 
     (the corpus-level actor file, ``kg.graph.resolve``), each actor id is the actor it resolves to."""
     doc = ex.document
     res = resolution
-    canonical = res.canonical if res is not None else (lambda actor_id: actor_id)
+    canonical = (lambda actor_id: res.canonical(actor_id, doc.id)) if res is not None else (lambda actor_id: actor_id)
     g.add_node(doc.id, ("Document",), id=doc.id, title=doc.title, source=doc.source, kind=doc.kind,
                published=doc.published, text_sha256=doc.text_sha256)
     for a in ex.actors:
-        node = _resolved_actor(g, res, a.id, a.type, a.name)
+        node = _resolved_actor(g, res, a.id, a.type, a.name, doc.id)
         aid = node.id
         aliases = set(node.props.get("aliases") or []) | set(a.aliases)
         node.props["aliases"] = sorted(aliases)
@@ -79,7 +81,7 @@ def add_extract(g: Graph, ex: Extract, resolution: Resolution | None = None) -> 
                        document=doc.id, start=r.start, end=r.end)
             g.add_edge(aid, "HAS_MEMBERSHIP", mid, document=doc.id, start=r.start, end=r.end)
             if r.organisation:
-                org = _resolved_actor(g, res, slug(r.organisation), "organisation", r.organisation)
+                org = _resolved_actor(g, res, slug(r.organisation), "organisation", r.organisation, doc.id)
                 org.props.setdefault("aliases", [])
                 if org.props["type"] != "organisation":  # named as an organisation: one (see _add_actor)
                     _add_actor(g, org.id, "organisation", name=org.props["name"])

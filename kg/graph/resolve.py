@@ -50,7 +50,7 @@ from typing import Any, Iterable, Sequence
 import yaml
 
 from kg.errors import ActorFileError
-from kg.ids import slug
+from kg.ids import digest, slug
 from kg.records import Extract
 
 ACTOR_FILE = "actors.yaml"
@@ -209,6 +209,14 @@ class Entry:
     why: dict[str, str] = field(default_factory=dict)  # merged id -> kg's reason (a comment in the file)
     line: int | None = None  # where it is in the file (for messages)
     lines: dict[str, int] = field(default_factory=dict)  # merged id -> its line
+    # ids that are this actor in some documents only: id -> those document ids (``{id: X, in: [DOC]}``)
+    merge_in: dict[str, list[str]] = field(default_factory=dict)
+    why_in: dict[str, str] = field(default_factory=dict)
+    lines_in: dict[str, int] = field(default_factory=dict)
+
+    def named(self) -> set[str]:
+        """Every actor id the entry names."""
+        return {self.id, *self.merge, *self.merge_in}
 
     @property
     def machine(self) -> bool:
@@ -216,7 +224,8 @@ class Entry:
 
     def key(self) -> tuple[Any, ...]:
         """What a person may change (compared with kg's last proposal of the same id)."""
-        return (self.id, tuple(sorted(self.merge)), self.name, self.type, self.by, self.note)
+        return (self.id, tuple(sorted(self.merge)), tuple(sorted((k, tuple(sorted(v))) for k, v in self.merge_in.items())),
+                self.name, self.type, self.by, self.note)
 
 
 def _rank(info: ActorInfo) -> tuple[Any, ...]:
@@ -256,8 +265,57 @@ def _within(dates: set[str], held: set[str | None]) -> bool:
     return True
 
 
+def _per_document(extracts: Sequence[Extract], actors: dict[str, ActorInfo], toks: dict[str, tuple[str, ...]],
+                  head_of: dict[str, str], cluster_size: dict[str, int],
+                  holders: dict[str, dict[str, set[str | None]]]) -> dict[str, dict[str, tuple[set[str], str]]]:
+    """Merges that hold in one document: a surname or a role mention the corpus leaves open ("May" where
+    Theresa May and Elizabeth May are both in the corpus) is the one person of its own document with that
+    surname or that role; a role mention is also the one person the corpus gives the role within a year of
+    the document's date. Only actors kg did not merge everywhere. head -> merged id -> (documents, why)."""
+    out: dict[str, dict[str, tuple[set[str], list[str]]]] = defaultdict(dict)
+    for ex in extracts:
+        doc = ex.document
+        present = [a for a in ex.actors if a.id in toks and actors[a.id].type == "person"]
+        for a in present:
+            if cluster_size.get(a.id, 1) > 1:
+                continue
+            t = toks[a.id]
+            heads: set[str] = set()
+            why = ""
+            if a.name.strip().lower().startswith(_ROLE_DETERMINERS):
+                key = role_key(a.name)
+                heads = {head_of[b.id] for b in present if b.id != a.id
+                         for r in b.roles if key in {role_key(r.role), role_key(f"{r.role} of {r.organisation}")}}
+                why = f"role: the one person of this document given the role {key!r}"
+                if not heads and doc.published:
+                    heads = {head_of[h] for h, dates in holders.get(key, {}).items() if _within({doc.published}, dates)}
+                    why = f"role: the one person the corpus gives the role {key!r} within a year of the document"
+            elif len(t) == 1:
+                fits = [b for b in present if b.id != a.id and toks[b.id][-1] == t[0]
+                        and sum(len(w) > 1 for w in toks[b.id]) >= 2]  # a full name, not "J. Smith"
+                why = f"surname: the only person of this document named {t[0].title()}"
+                if len(fits) > 1:  # two of one family: the one the text calls by the given name is not the surname
+                    fits = [b for b in fits if not any(name_tokens(x) == toks[b.id][:1] for x in b.aliases)]
+                    why = (f"surname: the only person of this document named {t[0].title()} not called by "
+                           f"the given name")
+                if not fits:  # no person: an organisation of the document named after it ("Hydro", "BC Hydro")
+                    fits = [b for b in ex.actors if b.type == "organisation" and b.id != a.id
+                            and _words(b.name)[-1:] == [t[0]] and len(_words(b.name)) >= 2]
+                    why = f"surname: the only actor of this document whose name ends in {t[0].title()}"
+                heads = {head_of.get(b.id, b.id) for b in fits}
+            heads.discard(a.id)
+            if len(heads) == 1:
+                head = heads.pop()
+                docs, whys = out[head].setdefault(a.id, (set(), []))
+                docs.add(doc.id)
+                if why not in whys:
+                    whys.append(why)
+    return {h: {m: (d, "; ".join(w)) for m, (d, w) in ms.items()} for h, ms in out.items()}
+
+
 def propose(extracts: Iterable[Extract]) -> list[Entry]:
     """kg's proposals for the extracts: one ``Entry`` per actor that others are merged into, sorted by id."""
+    extracts = sorted(extracts, key=lambda ex: ex.document.id)  # the same proposals whatever the order
     actors = corpus_actors(extracts)
     c = _Clusters()
     people = {i: a for i, a in actors.items() if a.type == "person"}
@@ -323,14 +381,22 @@ def propose(extracts: Iterable[Extract]) -> list[Entry]:
     members: dict[str, list[str]] = defaultdict(list)
     for i in actors:
         members[c.find(i)].append(i)
+    head_of: dict[str, str] = {}
+    for ids in members.values():
+        head = min(ids, key=lambda i: _rank(actors[i]))
+        head_of.update((i, head) for i in ids)
+    scoped = _per_document(extracts, actors, toks, head_of, {i: len(members[c.find(i)]) for i in actors}, holders)
     entries = []
     for root, ids in members.items():
-        if len(ids) < 2:
-            continue
-        head = min(ids, key=lambda i: _rank(actors[i]))
+        head = head_of[root]
         merged = sorted(i for i in ids if i != head)
+        merge_in = scoped.get(head, {})
+        if not merged and not merge_in:
+            continue
         entries.append(Entry(id=head, merge=merged, name=actors[head].name, type=actors[head].type,
-                             why={i: c.why.get(i, "") for i in merged}))
+                             why={i: c.why.get(i, "") for i in merged},
+                             merge_in={m: sorted(d) for m, (d, _) in sorted(merge_in.items())},
+                             why_in={m: w for m, (_, w) in merge_in.items()}))
     return sorted(entries, key=lambda e: e.id)
 
 
@@ -418,19 +484,45 @@ def parse(text: str, path: Path) -> list[Entry]:
             if not isinstance(m, yaml.SequenceNode):
                 raise _fail(path, m.start_mark.line + 1, "merge must be a list of actor ids")
             for n in m.value:
-                mid = _scalar(n, path, "a merged id")
-                if mid in e.lines:
+                if isinstance(n, yaml.MappingNode):  # {id: X, in: [DOC, ...]}: X is this actor in those documents
+                    mid, docs = _scoped(n, path)
+                else:
+                    mid, docs = _scalar(n, path, "a merged id"), None
+                if mid in e.lines or mid in e.lines_in:
                     raise _fail(path, n.start_mark.line + 1, f"{mid!r} is listed twice in this entry")
-                e.merge.append(mid)
-                e.lines[mid] = n.start_mark.line + 1
+                if docs is None:
+                    e.merge.append(mid)
+                    e.lines[mid] = n.start_mark.line + 1
+                else:
+                    e.merge_in[mid] = docs
+                    e.lines_in[mid] = n.start_mark.line + 1
         entries.append(e)
     return entries
 
 
-def check(entries: Sequence[Entry], path: Path, known: Iterable[str] | None = None) -> None:
+def _scoped(node: yaml.MappingNode, path: Path) -> tuple[str, list[str]]:
+    """``{id: X, in: [DOC, ...]}`` -> ``(X, [DOC, ...])``."""
+    fields = {}
+    for k, v in node.value:
+        key = _scalar(k, path, "a key")
+        if key not in ("id", "in"):
+            raise _fail(path, k.start_mark.line + 1, f"unknown key {key!r}; a merge in some documents is "
+                                                     "{id: ACTOR, in: [DOCUMENT, ...]}")
+        fields[key] = v
+    if "id" not in fields or "in" not in fields:
+        raise _fail(path, node.start_mark.line + 1, "a merge in some documents is {id: ACTOR, in: [DOCUMENT, ...]}")
+    docs_node = fields["in"]
+    if not isinstance(docs_node, yaml.SequenceNode) or not docs_node.value:
+        raise _fail(path, docs_node.start_mark.line + 1, "`in` must be a list of document ids")
+    return _scalar(fields["id"], path, "id"), sorted({_scalar(d, path, "a document id") for d in docs_node.value})
+
+
+def check(entries: Sequence[Entry], path: Path, known: Iterable[str] | None = None,
+          documents: Iterable[str] | None = None) -> None:
     """Refuse entries that cannot apply: an id merged into itself, into two actors, an actor both merged and
     kept (a chain), one actor in two entries, or (with ``known``, the actor ids of the extracts) an unknown id."""
     known_ids = set(known) if known is not None else None
+    documents = set(documents) if documents is not None else None
     target_at: dict[str, Entry] = {}
     merged_into: dict[str, Entry] = {}
     for e in entries:
@@ -450,6 +542,26 @@ def check(entries: Sequence[Entry], path: Path, known: Iterable[str] | None = No
             if known_ids is not None and mid not in known_ids:
                 raise _fail(path, line, f"unknown actor id {mid!r}: no extract has an actor with this id")
             merged_into[mid] = e
+    scoped: dict[tuple[str, str], Entry] = {}
+    for e in entries:
+        for mid, docs in e.merge_in.items():
+            line = e.lines_in.get(mid, e.line)
+            if mid == e.id:
+                raise _fail(path, line, f"{mid!r} is merged into itself")
+            if mid in merged_into:
+                other = merged_into[mid]
+                raise _fail(path, line, f"{mid!r} is merged into {e.id!r} here and into {other.id!r} at line "
+                                        f"{other.lines.get(mid, other.line)}; an actor is merged into one actor")
+            if known_ids is not None and mid not in known_ids:
+                raise _fail(path, line, f"unknown actor id {mid!r}: no extract has an actor with this id")
+            for doc in docs:
+                other = scoped.setdefault((mid, doc), e)
+                if other is not e:
+                    raise _fail(path, line, f"{mid!r} is merged into {e.id!r} here and into {other.id!r} at line "
+                                            f"{other.lines_in.get(mid, other.line)} in document {doc!r}; an actor "
+                                            f"is merged into one actor")
+                if documents is not None and doc not in documents:
+                    raise _fail(path, line, f"unknown document {doc!r}: no extract has this document id")
     for e in entries:
         if e.id in merged_into:
             other = merged_into[e.id]
@@ -487,6 +599,8 @@ HEADER = """\
 # on every run. To change one, edit it (it becomes yours); to split an actor off, remove its id from
 # `merge:`; to refuse a proposal, delete the entry (its actor then stays alone); to merge, add an entry
 # (`by:` your name). Your entries are kept, and kg proposes nothing that touches the actors they name.
+# A merge in some documents only is written {id: ACTOR, in: [DOCUMENT, ...]}. A person named by a
+# description ("a spokesperson", "the prime minister") is one actor per document unless an entry names it.
 """
 
 
@@ -500,11 +614,15 @@ def dumps(entries: Sequence[Entry]) -> str:
             lines.append(f"  name: {_q(e.name)}")
         if e.type is not None:
             lines.append(f"  type: {_q(e.type)}")
-        if e.merge:
+        if e.merge or e.merge_in:
             lines.append("  merge:")
             for mid in e.merge:
                 why = e.why.get(mid)
                 lines.append(f"  - {_q(mid)}" + (f"  # {' '.join(why.split())}" if why else ""))
+            for mid, docs in sorted(e.merge_in.items()):
+                why = e.why_in.get(mid)
+                lines.append(f"  - {{id: {_q(mid)}, in: [{', '.join(_q(d) for d in docs)}]}}"
+                             + (f"  # {' '.join(why.split())}" if why else ""))
         else:
             lines.append("  merge: []")
         lines.append(f"  by: {_q(e.by)}")
@@ -521,9 +639,11 @@ class Resolution:
     entries: list[Entry] = field(default_factory=list)
     path: Path | None = None
     names: dict[str, str] = field(default_factory=dict)  # kept actor id -> its name in the extracts
+    local: frozenset[str] = frozenset()  # ids of descriptions ("a spokesperson"): one actor per document
 
     def __post_init__(self) -> None:
         self._target = {m: e.id for e in self.entries for m in e.merge}
+        self._scoped = {(m, d): e.id for e in self.entries for m, docs in e.merge_in.items() for d in docs}
         self._entry = {e.id: e for e in self.entries}
 
     def name(self, actor_id: str) -> str | None:
@@ -532,7 +652,12 @@ class Resolution:
         e = self._entry.get(cid)
         return (e.name if e is not None and e.name else None) or self.names.get(cid)
 
-    def canonical(self, actor_id: str) -> str:
+    def canonical(self, actor_id: str, document: str | None = None) -> str:
+        """The actor ``actor_id`` is (in ``document``: merges that hold in some documents only count too)."""
+        if document is not None and (actor_id, document) in self._scoped:
+            return self._scoped[(actor_id, document)]
+        if document is not None and actor_id in self.local:
+            return local_id(actor_id, document)
         return self._target.get(actor_id, actor_id)
 
     def entry(self, actor_id: str) -> Entry | None:
@@ -540,7 +665,8 @@ class Resolution:
 
     @property
     def merged(self) -> int:
-        return len(self._target)
+        """Actor ids merged everywhere, and (id, document) pairs merged in one document."""
+        return len(self._target) + len(self._scoped)
 
     @property
     def by_person(self) -> list[Entry]:
@@ -550,15 +676,17 @@ class Resolution:
 def combine(machine: Sequence[Entry], person: Sequence[Entry]) -> list[Entry]:
     """kg's proposals around a person's entries: a proposal keeps nothing of what a person's entry names
     (its actor, the ids it merges); a proposal left with nothing to merge is dropped."""
-    taken = {e.id for e in person} | {m for e in person for m in e.merge}
+    taken = set().union(*(e.named() for e in person))
     out = list(person)
     for e in machine:
         if e.id in taken:
             continue
         merge = [m for m in e.merge if m not in taken]
-        if merge:
+        merge_in = {m: d for m, d in e.merge_in.items() if m not in taken}
+        if merge or merge_in:
             out.append(Entry(id=e.id, merge=merge, name=e.name, type=e.type, by=MACHINE,
-                             why={m: e.why.get(m, "") for m in merge}))
+                             why={m: e.why.get(m, "") for m in merge}, merge_in=merge_in,
+                             why_in={m: e.why_in.get(m, "") for m in merge_in}))
     return out
 
 
@@ -574,18 +702,43 @@ def person_entries(current: Sequence[Entry] | None, base: Sequence[Entry] | None
         if not e.machine or (base is not None and (b is None or b.key() != e.key())):
             if e.machine:  # a proposal a person changed is theirs now
                 e = Entry(id=e.id, merge=list(e.merge), name=e.name, type=e.type, by=_coder(), note=e.note,
-                          line=e.line, lines=dict(e.lines))
+                          line=e.line, lines=dict(e.lines), merge_in=dict(e.merge_in), lines_in=dict(e.lines_in))
             mine.append(e)
     present = {e.id for e in current}
     for b in base or []:
         if b.id not in present:
             mine.append(Entry(id=b.id, merge=[], by=_coder(),
-                              note=f"kg's proposal to merge {', '.join(b.merge)} into it was deleted by a person"))
+                              note=f"kg's proposal to merge {', '.join([*b.merge, *b.merge_in])} into it was "
+                                   f"deleted by a person"))
     return mine
 
 
 def _coder() -> str:
     return os.environ.get("KG_CODER") or "person"
+
+
+def local_id(actor_id: str, document_id: str) -> str:
+    """The id of a description's actor in one document: stable, and apart from every name's slug."""
+    return f"{actor_id}--{digest(document_id, length=8)}"
+
+
+def is_description(name: str) -> bool:
+    """A person named by a description, not a name: "a spokesperson", "the prime minister", "officials"
+    (lower case, or a determiner first). Two documents' "spokesperson" are not one person."""
+    name = name.strip()
+    return bool(name) and (name[:1].islower() or name.lower().startswith(_ROLE_DETERMINERS))
+
+
+def described(extracts: Iterable[Extract]) -> set[str]:
+    """Person actor ids every extract names by a description only (see ``is_description``)."""
+    seen: dict[str, bool] = {}
+    for ex in extracts:
+        for a in ex.actors:
+            if a.type == "person":
+                seen[a.id] = seen.get(a.id, True) and is_description(a.name)
+            elif a.type == "organisation":
+                seen[a.id] = False
+    return {i for i, d in seen.items() if d}
 
 
 def resolve(extracts: Sequence[Extract], extracts_dir: Path | str | None) -> Resolution:
@@ -599,12 +752,15 @@ def resolve(extracts: Sequence[Extract], extracts_dir: Path | str | None) -> Res
         current = read_file(path)
         base = read_file(base_file(extracts_dir)) if current is not None else None
         person = person_entries(current, base)
-        check(person, path, corpus_actors(extracts))
+        check(person, path, corpus_actors(extracts), [ex.document.id for ex in extracts])
     entries = combine(propose(extracts), person)
     known = corpus_actors(extracts)
+    descriptions = described(extracts)
     if path is not None:
-        check(entries, path, known)
-    return Resolution(entries, path, names={e.id: known[e.id].name for e in entries if e.id in known})
+        check(entries, path, known, [ex.document.id for ex in extracts])
+    named = set().union(*(e.named() for e in entries)) if entries else set()
+    local = frozenset(i for i, a in known.items() if i in descriptions and i not in named)
+    return Resolution(entries, path, names={e.id: known[e.id].name for e in entries if e.id in known}, local=local)
 
 
 def resolve_and_write(extracts: Sequence[Extract], extracts_dir: Path | str) -> Resolution:
@@ -639,7 +795,7 @@ def resolved_extracts(extracts: Sequence[Extract], res: Resolution) -> list[Extr
     for ex in extracts:
         actors: dict[str, Actor] = {}
         for a in ex.actors:
-            cid = res.canonical(a.id)
+            cid = res.canonical(a.id, ex.document.id)
             e = res.entry(cid)
             b = actors.get(cid)
             if b is None:
@@ -649,7 +805,7 @@ def resolved_extracts(extracts: Sequence[Extract], res: Resolution) -> list[Extr
                 if alias not in b.aliases:
                     b.aliases.append(alias)
             b.roles.extend(Role(r.role, r.organisation, r.start, r.end) for r in a.roles)
-        statements = [type(s).from_dict({**s.to_dict(), "speaker": res.canonical(s.speaker)}) for s in ex.statements]
+        statements = [type(s).from_dict({**s.to_dict(), "speaker": res.canonical(s.speaker, ex.document.id)}) for s in ex.statements]
         out.append(Extract(document=ex.document, actors=list(actors.values()), issues=list(ex.issues),
                            statements=statements, run=dict(ex.run)))
     return out
