@@ -229,11 +229,13 @@ class Entry:
 
 
 def _rank(info: ActorInfo) -> tuple[Any, ...]:
-    """The member whose id a cluster keeps: a name, not a role mention ("the mayor"); the name with most whole words (not initials), then the most
-    statements, documents, the shortest written name (no title), then the id."""
+    """The member whose id a cluster keeps: a name, not a role mention ("the mayor"); a full name (two whole
+    words, not "Khan" or "J. Smith"); the form in most documents; the most whole words; the most statements;
+    the shortest written form (no title); then the id."""
     toks = name_tokens(info.name)
-    return (info.name.strip().lower().startswith(_ROLE_DETERMINERS), -sum(len(t) > 1 for t in toks), -len(toks), -info.statements, -len(info.documents), len(info.name),
-            info.id)
+    words = sum(len(t) > 1 for t in toks)
+    return (is_description(info.name), words < 2, -len(info.documents), -words,
+            -len(toks), -info.statements, len(info.name), info.id)
 
 
 class _Clusters:
@@ -326,7 +328,7 @@ def propose(extracts: Iterable[Extract]) -> list[Entry]:
     toks = {i: name_tokens(a.name) for i, a in people.items()}
     by_surname: dict[str, list[str]] = defaultdict(list)
     for i, t in toks.items():
-        if len(t) >= 2:
+        if len(t) >= 2 and not is_description(people[i].name):  # "paramedics union" is no full name
             by_surname[t[-1]].append(i)
     full_groups: dict[str, list[list[str]]] = {}  # surname -> groups of ids of one person
     for sur, ids in by_surname.items():
