@@ -333,3 +333,31 @@ def test_bad_actor_file(tmp_path, command, text, line, words):
     assert "Traceback" not in r.output
     assert sorted(p.name for p in tmp_path.rglob("*")) == before  # nothing written, nothing rebuilt
     assert path.read_text("utf-8") == text
+
+
+# ------------------------------------------------------------------------------------- kg run, end to end
+@pytest.mark.slow
+def test_kg_run_writes_and_applies_the_actor_file(tmp_path):
+    """The real model on two short articles: kg run writes actors.yaml, the graph has one Sadiq Khan with
+    "Khan" as sameAs; a person's split survives the next run and is in its graph."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("London plans\n\nSadiq Khan said the new bus lanes will cut journey times "
+                                  "across the city.\n", "utf-8")
+    (corpus / "b.txt").write_text("Transport row\n\nKhan said the fares freeze would continue next year, "
+                                  "and critics disagreed.\n", "utf-8")
+    out = tmp_path / "out"
+    r = runner.invoke(app, ["run", str(corpus), "--out", str(out), "--no-store", "--quiet"])
+    assert r.exit_code == 0, r.output
+    path = out / "extracts" / "actors.yaml"
+    text = path.read_text("utf-8")
+    assert '- id: "sadiq-khan"' in text and '  - "khan"' in text
+    ttl = (out / "graph.ttl").read_text("utf-8")
+    assert "owl:sameAs <https://w3id.org/kg/id/actor/khan>" in ttl
+    assert "khan" in {a.id for ex in kx.read_dir(out / "extracts") for a in ex.actors}  # the extracts keep it
+    path.write_text(text.replace('  - "khan"', "").replace("merge:\n  by", "merge: []\n  by"), "utf-8")
+    r = runner.invoke(app, ["run", str(corpus), "--out", str(out), "--no-store", "--quiet"])
+    assert r.exit_code == 0, r.output
+    assert '  by: "person"' in path.read_text("utf-8")
+    ttl = (out / "graph.ttl").read_text("utf-8")
+    assert "owl:sameAs" not in ttl and "actor/khan> a kg:Actor" in ttl

@@ -10,7 +10,7 @@ from kg.cli import actors_app
 from kg.cli._common import handle_errors
 
 
-@actors_app.command("resolve")
+@actors_app.command("resolve", short_help="Write EXTRACTS_DIR/actors.yaml: which actors are one across documents.")
 @handle_errors
 def resolve_cmd(
     extracts_dir: Path = typer.Argument(..., metavar="EXTRACTS_DIR", help="Folder of extracts (kg extract --out)."),
