@@ -32,6 +32,9 @@ input file is read and checked before the first write, so a bad file leaves the 
 Actors, issues and memberships are shared by documents: they are MERGEd, never removed, except those left
 with no relationship at all.
 
+Actors the actor file merges (``kg.graph.resolve``) are one node with ``same_as`` (the merged ids) and
+``resolved_by``; both are set on every load, so a merge undone in the file leaves no stale ``same_as``.
+
 Neo4j-only additions to the graph model: ``(:Actor)-[:SUPPORTS|OPPOSES {derived: true}]->(:Issue)``
 shortcut edges (one per actor, issue and polarity, with ``count`` and ``evidence``), so the Browser can
 draw positions coloured by polarity.
@@ -157,6 +160,7 @@ MERGE (n:Actor {{id: row.id}})
 WITH n, row, [a IN coalesce(n.aliases, []) WHERE NOT a IN row.props.aliases] AS older
 SET n += row.props
 SET n.aliases = row.props.aliases + older
+SET n.same_as = row.props.same_as, n.resolved_by = row.props.resolved_by
 REMOVE n:Person:Organization:Anonymous
 SET n:{sublabel}
 RETURN collect([row.id, elementId(n)]) AS eids

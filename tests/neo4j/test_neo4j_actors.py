@@ -22,7 +22,7 @@ def _actors(driver) -> dict[str, dict]:
     return {r["id"]: {**r["props"], "said": r["said"]} for r in rows}
 
 
-@pytest.mark.parametrize("split", [False, True])
+@pytest.mark.parametrize("split", [None, "split", "refuse"])
 def test_one_node_per_person_and_a_split_applied(empty_db, conn, write_extracts, split):
     folder = write_extracts(*_corpus(*KHAN_MAY))
     rs.resolve_and_write(kx.read_dir(folder), folder)
@@ -32,10 +32,17 @@ def test_one_node_per_person_and_a_split_applied(empty_db, conn, write_extracts,
     assert actors["sadiq-khan"]["same_as"] == ["khan", "mr-khan"] and actors["sadiq-khan"]["said"] == 3
     assert {"Khan", "Mr Khan"} <= set(actors["sadiq-khan"]["aliases"])
     assert actors["may"]["said"] == 1  # Theresa May and Elizabeth May share it: never merged
-    if split:
-        path = rs.actor_file(folder)
-        path.write_text(path.read_text("utf-8").replace('  - "khan"', ""), "utf-8")
+    path = rs.actor_file(folder)
+    text = path.read_text("utf-8")
+    if split == "split":  # "khan" out of the merge
+        path.write_text(text.replace('  - "khan"', ""), "utf-8")
         load_dir(folder, conn)
         actors = _actors(empty_db)
         assert actors["khan"]["said"] == 1 and actors["sadiq-khan"]["said"] == 2
         assert actors["sadiq-khan"]["same_as"] == ["mr-khan"]
+    elif split == "refuse":  # kg's proposal deleted: every actor alone again, no stale same_as
+        path.write_text(text[:text.index('- id: "sadiq-khan"')], "utf-8")
+        load_dir(folder, conn)
+        actors = _actors(empty_db)
+        assert actors["khan"]["said"] == actors["mr-khan"]["said"] == actors["sadiq-khan"]["said"] == 1
+        assert "same_as" not in actors["sadiq-khan"]
