@@ -16,7 +16,7 @@ from kg.cli import app
 from kg.graph import resolve as rs
 from kg.graph.build import build_graph
 from kg.ids import actor_id, statement_id
-from kg.records import Actor, Document, Extract, Role, Statement
+from kg.records import Actor, Document, Extract, Issue, Role, Statement
 
 runner = CliRunner()
 GOLDEN = Path(__file__).resolve().parent / "data" / "actors"
@@ -37,12 +37,13 @@ def _doc(doc_id: str, specs: list[Spec], published: str | None = None) -> Extrac
         aid = actor_id(name, type_)
         actors.append(Actor(aid, name, type_, list(aliases), [Role(r, o, pos, pos + len(name)) for r, o in roles]))
         statements.append(Statement(statement_id(doc_id, quote_start, quote_start + len(quote)), aid, quote,
-                                    quote_start, quote_start + len(quote), "indirect"))
+                                    quote_start, quote_start + len(quote), "indirect", issues=["plan"],
+                                    stance="support"))
         parts.append(sentence)
         pos += len(sentence)
     text = "".join(parts)
     return Extract(Document(doc_id, f"{doc_id}.txt", "article", text, title=doc_id, published=published),
-                   actors, [], statements, run={"kg": "test"})
+                   actors, [Issue("plan", "the plan")], statements, run={"kg": "test"})
 
 
 def _corpus(*docs: list[Spec] | tuple[list[Spec], str]) -> list[Extract]:
@@ -273,6 +274,20 @@ def test_export_rdf_applies_the_actor_file(tmp_path):
     assert "owl:sameAs <https://w3id.org/kg/id/actor/may>" in ttl
     assert "<https://w3id.org/kg/id/actor/khan>" in ttl  # as the object of sameAs only
     assert "actor/khan> a kg:Actor" not in ttl
+
+
+def test_the_matrix_has_one_row_per_person(tmp_path):
+    import csv
+
+    folder = _write(_corpus(*KHAN_MAY), tmp_path / "ex")
+    out = tmp_path / "m.csv"
+    r = runner.invoke(app, ["matrix", str(folder), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    rows = list(csv.reader(out.open(encoding="utf-8")))
+    names = [row[0] for row in rows[1:]]
+    assert "Sadiq Khan" in names and "Khan" not in names and "Mr Khan" not in names
+    assert {"Theresa May", "Elizabeth May", "May"} <= set(names)
+    assert len(names) == 4
 
 
 # ------------------------------------------------------------------------------------- bad actor files

@@ -753,8 +753,10 @@ def resolve(extracts: Sequence[Extract], extracts_dir: Path | str | None) -> Res
         path = actor_file(extracts_dir)
         current = read_file(path)
         base = read_file(base_file(extracts_dir)) if current is not None else None
-        person = person_entries(current, base)
-        check(person, path, corpus_actors(extracts), [ex.document.id for ex in extracts])
+        known_ids = corpus_actors(extracts)
+        # a proposal a person deleted whose actor is gone from the extracts has nothing left to keep apart
+        person = [e for e in person_entries(current, base) if e.line is not None or e.id in known_ids]
+        check(person, path, known_ids, [ex.document.id for ex in extracts])
     entries = combine(propose(extracts), person)
     known = corpus_actors(extracts)
     descriptions = described(extracts)
@@ -801,8 +803,7 @@ def resolved_extracts(extracts: Sequence[Extract], res: Resolution) -> list[Extr
             e = res.entry(cid)
             b = actors.get(cid)
             if b is None:
-                b = actors[cid] = Actor(cid, (e.name if e and e.name else a.name) if cid != a.id or e else a.name,
-                                        (e.type if e and e.type else a.type), [], [])
+                b = actors[cid] = Actor(cid, res.name(cid) or a.name, (e.type if e and e.type else a.type), [], [])
             for alias in ([a.name] if a.name != b.name else []) + list(a.aliases):
                 if alias not in b.aliases:
                     b.aliases.append(alias)
