@@ -260,6 +260,10 @@ def test_the_graph_has_one_actor_per_person(tmp_path):
     assert (iri("actor", "sadiq-khan"), OWL.sameAs, iri("actor", "khan")) in rdf
     assert (iri("actor", "sadiq-khan"), SKOS.altLabel, Literal("Mr Khan")) in rdf
     assert not list(rdf.triples((iri("actor", "may"), OWL.sameAs, None)))
+    from kg.stores.rdf import validate
+
+    report = validate(rdf)
+    assert report.conforms, report.violations
 
 
 def test_export_rdf_applies_the_actor_file(tmp_path):

@@ -43,6 +43,7 @@ import json
 import os
 import re
 from collections import defaultdict
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -80,15 +81,17 @@ ROLE_WINDOW_DAYS = 366
 
 
 # ------------------------------------------------------------------------------------------- names
-def _words(name: str) -> list[str]:
+@lru_cache(maxsize=1 << 16)
+def _words(name: str) -> tuple[str, ...]:
     name = re.sub(r"['’]s\b", "", name)
-    return [w for w in slug(name.replace(".", " ")).split("-") if w]
+    return tuple(w for w in slug(name.replace(".", " ")).split("-") if w)
 
 
+@lru_cache(maxsize=1 << 16)
 def name_tokens(name: str) -> tuple[str, ...]:
     """``"Mr. Justin P.J. Trudeau Jr"`` -> ``("justin", "p", "j", "trudeau")``: folded words, leading titles
     and trailing suffixes off (while a word is left)."""
-    toks = _words(name)
+    toks = list(_words(name))
     while len(toks) > 1 and toks[0] in TITLES:
         toks.pop(0)
     while len(toks) > 1 and toks[-1] in _SUFFIXES:
@@ -104,6 +107,7 @@ def _given_compatible(a: Sequence[str], b: Sequence[str]) -> bool:
     return x == y or (len(x) == 1 and y.startswith(x)) or (len(y) == 1 and x.startswith(y))
 
 
+@lru_cache(maxsize=1 << 16)
 def _org_tokens(name: str) -> tuple[str, ...]:
     return tuple(t for t in _words(name) if t not in _STOP)
 
@@ -302,7 +306,7 @@ def _per_document(extracts: Sequence[Extract], actors: dict[str, ActorInfo], tok
                            f"the given name")
                 if not fits:  # no person: an organisation of the document named after it ("Hydro", "BC Hydro")
                     fits = [b for b in ex.actors if b.type == "organisation" and b.id != a.id
-                            and _words(b.name)[-1:] == [t[0]] and len(_words(b.name)) >= 2]
+                            and _words(b.name)[-1:] == (t[0],) and len(_words(b.name)) >= 2]
                     why = f"surname: the only actor of this document whose name ends in {t[0].title()}"
                 heads = {head_of.get(b.id, b.id) for b in fits}
             heads.discard(a.id)
@@ -315,10 +319,11 @@ def _per_document(extracts: Sequence[Extract], actors: dict[str, ActorInfo], tok
     return {h: {m: (d, "; ".join(w)) for m, (d, w) in ms.items()} for h, ms in out.items()}
 
 
-def propose(extracts: Iterable[Extract]) -> list[Entry]:
-    """kg's proposals for the extracts: one ``Entry`` per actor that others are merged into, sorted by id."""
+def propose(extracts: Iterable[Extract], actors: dict[str, ActorInfo] | None = None) -> list[Entry]:
+    """kg's proposals for the extracts: one ``Entry`` per actor that others are merged into, sorted by id.
+    ``actors``: ``corpus_actors(extracts)``, if the caller has it."""
     extracts = sorted(extracts, key=lambda ex: ex.document.id)  # the same proposals whatever the order
-    actors = corpus_actors(extracts)
+    actors = corpus_actors(extracts) if actors is None else actors
     c = _Clusters()
     people = {i: a for i, a in actors.items() if a.type == "person"}
     orgs = {i: a for i, a in actors.items() if a.type == "organisation"}
@@ -371,11 +376,34 @@ def propose(extracts: Iterable[Extract]) -> list[Entry]:
 
     # 3. organisations: variants, abbreviations and acronyms of exactly one longer name
     otoks = {i: _org_tokens(a.name) for i, a in orgs.items()}
+    # candidates, found by index (not by comparing every pair): an acronym; for a one-word short form, the
+    # names with one word that is not generic; for longer ones, the names with a word starting like each word
+    acronyms: dict[str, set[str]] = defaultdict(set)
+    one_word: dict[str, set[str]] = defaultdict(set)
+    by_word: dict[str, set[str]] = defaultdict(set)
+    for j, u in otoks.items():
+        if len(u) < 2:
+            continue
+        core = u
+        while len(core) > 2 and core[-1] in GENERIC_ORG_WORDS:
+            core = core[:-1]
+        acronyms[acronym(u)].add(j)
+        acronyms[acronym(core)].add(j)
+        specific = [w for w in u if w not in GENERIC_ORG_WORDS]
+        if len(specific) == 1:
+            one_word[specific[0][:3]].add(j)
+        for w in u:
+            by_word[w[:3]].add(j)
     for i in sorted(orgs, key=lambda i: _rank(orgs[i])):
         t = otoks[i]
         if not t:
             continue
-        fits = {c.find(j) for j, u in otoks.items() if j != i and len(u) > len(t) and org_variant(t, u)}
+        if len(t) == 1:
+            near = acronyms.get(t[0], set()) | one_word.get(t[0][:3], set())
+        else:
+            sets = sorted((by_word.get(w[:3], set()) for w in t), key=len)  # the smallest first
+            near = sets[0].intersection(*sets[1:])
+        fits = {c.find(j) for j in near if j != i and len(otoks[j]) > len(t) and org_variant(t, otoks[j])}
         if len(fits) == 1:
             head = fits.pop()
             c.union(i, head, f"organisation: a shorter form or acronym of {orgs[head].name!r}")
@@ -746,22 +774,22 @@ def described(extracts: Iterable[Extract]) -> set[str]:
 def resolve(extracts: Sequence[Extract], extracts_dir: Path | str | None) -> Resolution:
     """The resolution in force for ``extracts``: kg's proposals, around the person's entries of the actor file
     of ``extracts_dir`` (if there is one). Writes nothing; a bad file raises ``ActorFileError``."""
-    extracts = list(extracts)
+    extracts = sorted(extracts, key=lambda ex: ex.document.id)  # the same resolution whatever the order
     person: list[Entry] = []
     path = None
+    known = corpus_actors(extracts)
+    documents = [ex.document.id for ex in extracts]
     if extracts_dir is not None and Path(extracts_dir).is_dir():
         path = actor_file(extracts_dir)
         current = read_file(path)
         base = read_file(base_file(extracts_dir)) if current is not None else None
-        known_ids = corpus_actors(extracts)
         # a proposal a person deleted whose actor is gone from the extracts has nothing left to keep apart
-        person = [e for e in person_entries(current, base) if e.line is not None or e.id in known_ids]
-        check(person, path, known_ids, [ex.document.id for ex in extracts])
-    entries = combine(propose(extracts), person)
-    known = corpus_actors(extracts)
+        person = [e for e in person_entries(current, base) if e.line is not None or e.id in known]
+        check(person, path, known, documents)
+    entries = combine(propose(extracts, known), person)
     descriptions = described(extracts)
     if path is not None:
-        check(entries, path, known, [ex.document.id for ex in extracts])
+        check(entries, path, known, documents)
     named = set().union(*(e.named() for e in entries)) if entries else set()
     local = frozenset(i for i, a in known.items() if i in descriptions and i not in named)
     return Resolution(entries, path, names={e.id: known[e.id].name for e in entries if e.id in known}, local=local)
