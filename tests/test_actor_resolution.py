@@ -130,6 +130,9 @@ PROPOSALS = [
      {"greenspan": "dorie-greenspan"}, ["michael-greenspan"]),
     ("two of one family, neither called by the given name: left alone",
      _corpus(["Dorie Greenspan", "Michael Greenspan", "Greenspan"]), {}, ["greenspan"]),
+    ("a role mention for a surname that is a full name in its document: followed",
+     _corpus([("Khan", "person", MAYOR), "Sadiq Khan", "the Mayor of London"], ["Imran Khan"]),
+     {("the-mayor-of-london", 0): "sadiq-khan", ("khan", 0): "sadiq-khan"}, ["imran-khan"]),
     ("no person of that surname: the organisation of the document named so",
      _corpus([("BC Hydro", ORG), "Hydro"], ["Hydro"]), {("hydro", 0): "bc-hydro"}, [("hydro", 1)]),
 ]

@@ -290,11 +290,12 @@ def _per_document(extracts: Sequence[Extract], actors: dict[str, ActorInfo], tok
             why = ""
             if a.name.strip().lower().startswith(_ROLE_DETERMINERS):
                 key = role_key(a.name)
-                heads = {head_of[b.id] for b in present if b.id != a.id
-                         for r in b.roles if key in {role_key(r.role), role_key(f"{r.role} of {r.organisation}")}}
+                heads = {head_of[b.id] for b in present if b.id != a.id for r in b.roles
+                         if key == role_key(r.role) or (r.organisation and key == role_key(f"{r.role} of {r.organisation}"))}
                 why = f"role: the one person of this document given the role {key!r}"
                 if not heads and doc.published:
-                    heads = {head_of[h] for h, dates in holders.get(key, {}).items() if _within({doc.published}, dates)}
+                    heads = {head_of[h] for h, dates in holders.get(key, {}).items()
+                             if any(dates) and _within({doc.published}, dates)}  # dated evidence only
                     why = f"role: the one person the corpus gives the role {key!r} within a year of the document"
             elif len(t) == 1:
                 fits = [b for b in present if b.id != a.id and toks[b.id][-1] == t[0]
@@ -369,7 +370,9 @@ def propose(extracts: Iterable[Extract], actors: dict[str, ActorInfo] | None = N
             continue
         key = role_key(a.name)
         fitting = {h for h, dates in holders.get(key, {}).items() if h != c.find(i) and _within(a.dates, dates)}
-        if len(fitting) == 1:
+        # everywhere only for a holder known by a full name ("Khan" with the role may be two people: the
+        # documents decide, below)
+        if len(fitting) == 1 and sum(len(w) > 1 for w in toks.get(next(iter(fitting)), ())) >= 2:
             head = fitting.pop()
             c.union(i, head, f"role: {people[head].name} is the one person the corpus gives the role {key!r} "
                              f"at the time of its documents")
@@ -683,7 +686,17 @@ class Resolution:
         return (e.name if e is not None and e.name else None) or self.names.get(cid)
 
     def canonical(self, actor_id: str, document: str | None = None) -> str:
-        """The actor ``actor_id`` is (in ``document``: merges that hold in some documents only count too)."""
+        """The actor ``actor_id`` is (in ``document``: merges that hold in some documents only count too, and
+        followed: "the mayor" -> "Khan" -> "Sadiq Khan" in one document)."""
+        seen = {actor_id}
+        while True:
+            nxt = self._step(actor_id, document)
+            if nxt in seen:
+                return actor_id
+            seen.add(nxt)
+            actor_id = nxt
+
+    def _step(self, actor_id: str, document: str | None) -> str:
         if document is not None and (actor_id, document) in self._scoped:
             return self._scoped[(actor_id, document)]
         if document is not None and actor_id in self.local:
