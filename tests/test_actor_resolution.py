@@ -320,8 +320,8 @@ BAD = [
     ("unknown document", 'actors:\n- id: "theresa-may"\n  merge:\n  - {id: "may", in: ["doc-9"]}\n', 4,
      "unknown document 'doc-9'"),
     ("one document, two targets",
-     'actors:\n- id: "theresa-may"\n  merge: [{id: "may", in: ["doc-5"]}]\n'
-     '- id: "elizabeth-may"\n  merge: [{id: "may", in: ["doc-4", "doc-5"]}]\n', 5,
+     ('actors:\n- id: "theresa-may"\n  merge: [{id: "may", in: ["doc-5"]}]\n'
+      '- id: "elizabeth-may"\n  merge: [{id: "may", in: ["doc-4", "doc-5"]}]\n'), 5,
      "'may' is merged into 'elizabeth-may' here and into 'theresa-may' at line 3 in document 'doc-5'"),
     ("a merge in documents without them", 'actors:\n- id: "theresa-may"\n  merge:\n  - {id: "may"}\n', 4,
      "{id: ACTOR, in: [DOCUMENT, ...]}"),
