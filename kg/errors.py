@@ -55,3 +55,8 @@ class InputErrors(InputError):
     def __init__(self, message: str, problems: list[str]):
         super().__init__(message)
         self.problems = list(problems)
+
+
+class ActorFileError(ExtractsError):
+    """The corpus-level actor file (``EXTRACTS_DIR/actors.yaml``, ``kg.graph.resolve``) is not valid YAML or
+    cannot apply: an id merged into itself or into two actors, an unknown id. The message names the line."""

@@ -347,6 +347,9 @@ def run(corpus: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto"
     out = Path(out_dir)
     check_out_dir(out, corpus)
     check_out_dir(out / "extracts", corpus)
+    from kg.graph.resolve import precheck, resolve_and_write, resolved_extracts
+
+    precheck(out / "extracts")  # a broken actor file stops the run before its work
     aside = SetAside(out / "extracts")
     extracted = extract_inputs(corpus, out / "extracts", kind=kind, model=model, codebook=codebook,
                                workers=workers, max_mb=max_mb, progress=progress, set_aside=aside, notice=notice,
@@ -354,11 +357,12 @@ def run(corpus: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto"
     extracts = extracted.extracts
     move_stale_extracts(out / "extracts", (e.document.id for e in extracts), aside)
     progress("graph", 0, 1)
-    graph = build_graph(extracts)
+    resolution = resolve_and_write(extracts, out / "extracts")  # the corpus-level actor file, kg.graph.resolve
+    graph = build_graph(extracts, resolution=resolution)
     progress("graph", 1, 1)
-    files: dict[str, Path] = {"extracts": out / "extracts"}
+    files: dict[str, Path] = {"extracts": out / "extracts", "actors": out / "extracts" / "actors.yaml"}
     progress("write", 0, 1)  # matrix, heatmap, GraphML, Turtle
-    matrix = stance_matrix(extracts)
+    matrix = stance_matrix(resolved_extracts(extracts, resolution))
     files["matrix"] = write_matrix(matrix, out / "stance-matrix.csv")
     files["heatmap"] = heatmap(matrix, out / "stance-matrix.png")
     from kg.stores.networkx_store import write_graphml
@@ -377,7 +381,7 @@ def run(corpus: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto"
         progress("store", 1, 1)
     result = RunResult(
         out_dir=out, documents=len(extracts), statements=sum(len(e.statements) for e in extracts),
-        actors=len({a.id for e in extracts for a in e.actors}),
+        actors=len({resolution.canonical(a.id, e.document.id) for e in extracts for a in e.actors}),
         issues=len({i.id for e in extracts for i in e.issues}), files=files,
         agreements=strongest_relations(graph, "Agreement"), conflicts=strongest_relations(graph, "Conflict"),
         counts=graph.counts(), failures=extracted.failures, skipped=extracted.skipped,

@@ -20,6 +20,7 @@ from kg.analysis.ties import TIE_TYPES, relation_ties
 from kg.cells import Number, cells
 from kg.errors import ConfigError
 from kg.extracts import atomic_write_text, read_dir
+from kg.graph.resolve import resolve, resolved_extracts
 
 ALL_NETWORK_TYPES = NETWORK_TYPES + TIE_TYPES
 
@@ -58,7 +59,7 @@ def network_command(extracts_dir: Path, out: Path, *, type: str = "twomode", agg
             raise ConfigError(f"--type {type} takes no --window/--from/--to; the ties cover all extracts")
         if level != "person":
             raise ConfigError(f"--type {type} is derived between speakers; use --level person")
-        extracts = read_dir(extracts_dir)
+        extracts = _read(extracts_dir)
         ties = relation_ties(extracts, relation=type, mode=mode, min_net=min_net)
         files = exports.write_ties(ties, out, relation=type)
         if plot is not None:
@@ -69,7 +70,7 @@ def network_command(extracts_dir: Path, out: Path, *, type: str = "twomode", agg
             files.append(plots.network_plot(ties_network(ties, relation=type), plot,
                                             title=f"{type} ties between speakers ({mode})"))
         return Written(files, f"{len(ties)} {type} ties written to {files[0]}")
-    extracts = read_dir(extracts_dir)
+    extracts = _read(extracts_dir)
     settings: dict[str, Any] = dict(type=type, aggregation=aggregation, normalization=normalization, level=level,
                     duplicates=duplicates, date_from=date_from, date_to=date_to)
     if window:
@@ -91,6 +92,13 @@ def network_command(extracts_dir: Path, out: Path, *, type: str = "twomode", agg
                           f"statement-issue pairs written to {out}")
 
 
+def _read(extracts_dir: Path) -> list:
+    """The extracts of ``extracts_dir`` with the corpus-level actor file applied (``kg.graph.resolve``): one
+    actor per person across the corpus, in every analysis as in the graph."""
+    extracts = read_dir(extracts_dir)
+    return resolved_extracts(extracts, resolve(extracts, extracts_dir))
+
+
 def matrix_command(extracts_dir: Path, out: Path, *, level: str = "person", min_statements: int = 1,
                    value: str = "net", duplicates: str = "include", date_from: str | None = None,
                    date_to: str | None = None, plot: Path | None = None) -> Written:
@@ -100,7 +108,7 @@ def matrix_command(extracts_dir: Path, out: Path, *, level: str = "person", min_
     level = level_name(level)
     _check_out(out, MATRIX_FORMATS, "matrix")
     _check_plot(plot)
-    m = stance_matrix(read_dir(extracts_dir), level=level, min_statements=min_statements,
+    m = stance_matrix(_read(extracts_dir), level=level, min_statements=min_statements,
                       duplicates=duplicates, date_from=date_from, date_to=date_to)
     files = [write_matrix(m, out, value=value)]
     if plot is not None:
@@ -133,7 +141,7 @@ def polarisation_command(extracts_dir: Path, out: Path, *, window: str | None = 
     level = level_name(level)
     _check_out(out, (".csv",), "polarisation")
     _check_plot(plot)
-    extracts = read_dir(extracts_dir)
+    extracts = _read(extracts_dir)
     if window:
         points = polarisation_series(extracts, window=window, step=step, level=level, k=clusters,
                                      duplicates=duplicates, date_from=date_from, date_to=date_to)

@@ -29,6 +29,8 @@ export_app = KGTyper(help="Export the graph built from extracts.", no_args_is_he
 serve_app = KGTyper(help="Serve the graph over HTTP.", no_args_is_help=True)
 import_app = KGTyper(help="Import other tools' data as extracts.", no_args_is_help=True)
 neo4j_app = KGTyper(help="A local Neo4j Community server assembled from Maven Central.", no_args_is_help=True)
+actors_app = KGTyper(help="One actor per person across the corpus: the actor file EXTRACTS_DIR/actors.yaml.",
+                     no_args_is_help=True)
 
 
 
@@ -62,6 +64,7 @@ app.add_typer(export_app, name="export")
 app.add_typer(serve_app, name="serve")
 app.add_typer(import_app, name="import")
 app.add_typer(neo4j_app, name="neo4j")
+app.add_typer(actors_app, name="actors")
 
 # The command modules register themselves on the apps above.
 from kg.cli import cmd_core  # noqa: E402,F401
@@ -70,6 +73,7 @@ from kg.cli import cmd_rdf  # noqa: E402,F401
 from kg.cli import cmd_analysis  # noqa: E402,F401
 from kg.cli import cmd_eval  # noqa: E402,F401
 from kg.cli import cmd_review  # noqa: E402,F401
+from kg.cli import cmd_actors  # noqa: E402,F401
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -32,6 +32,9 @@ input file is read and checked before the first write, so a bad file leaves the 
 Actors, issues and memberships are shared by documents: they are MERGEd, never removed, except those left
 with no relationship at all.
 
+Actors the actor file merges (``kg.graph.resolve``) are one node with ``same_as`` (the merged ids) and
+``resolved_by``; both are set on every load, so a merge undone in the file leaves no stale ``same_as``.
+
 Neo4j-only additions to the graph model: ``(:Actor)-[:SUPPORTS|OPPOSES {derived: true}]->(:Issue)``
 shortcut edges (one per actor, issue and polarity, with ``count`` and ``evidence``), so the Browser can
 draw positions coloured by polarity.
@@ -56,6 +59,7 @@ from kg.errors import QueryError, StoreError
 from kg.graph.build import add_extract
 from kg.graph.derive import derive_relations
 from kg.graph.model import EDGE_TYPES, NODE_LABELS, Graph, Node, no_gc_pauses
+from kg.graph.resolve import Resolution
 from kg.queries import QueryResult, SavedQuery
 from kg.queries import load as load_query
 from kg.records import Extract
@@ -156,6 +160,7 @@ MERGE (n:Actor {{id: row.id}})
 WITH n, row, [a IN coalesce(n.aliases, []) WHERE NOT a IN row.props.aliases] AS older
 SET n += row.props
 SET n.aliases = row.props.aliases + older
+SET n.same_as = row.props.same_as, n.resolved_by = row.props.resolved_by
 REMOVE n:Person:Organization:Anonymous
 SET n:{sublabel}
 RETURN collect([row.id, elementId(n)]) AS eids
@@ -598,7 +603,8 @@ class Neo4jWriter:
 
     # -- planning ------------------------------------------------------------------------------------
     def plan(self, extracts: Iterable[Extract],
-             own_nodes: Callable[[list[Node], bool], None] | None = None) -> _Plan:
+             own_nodes: Callable[[list[Node], bool], None] | None = None,
+             resolution: Resolution | None = None) -> _Plan:
         """The graph of ``extracts`` and the context a derivation over the whole database needs (the stances
         and replies of the other documents); derived relations are added by ``load``.
 
@@ -611,7 +617,7 @@ class Neo4jWriter:
         scanned = 0  # g.nodes (in insertion order) up to here were handed out or are shared
         with no_gc_pauses():
             for ex in exs:
-                add_extract(g, ex)
+                add_extract(g, ex, resolution)
                 if own_nodes is not None and early and len(g.nodes) - scanned >= self.batch_size:
                     own_nodes([n for n in islice(g.nodes.values(), scanned, None)
                                if n.labels[0] in DOCUMENT_SCOPED], False)
@@ -660,8 +666,11 @@ class Neo4jWriter:
         return nodes, edges
 
     # -- the load ------------------------------------------------------------------------------------
-    def load(self, extracts: Iterable[Extract], progress: ProgressFn | None = None) -> LoadReport:
-        """Load ``extracts`` (see the module doc): idempotent, document by document replaceable.
+    def load(self, extracts: Iterable[Extract], progress: ProgressFn | None = None,
+             resolution: Resolution | None = None) -> LoadReport:
+        """Load ``extracts`` (see the module doc): idempotent, document by document replaceable. With a
+        ``resolution`` (``kg.graph.resolve``), actors merged by the actor file are one node, with ``aliases``
+        and ``same_as`` (the merged ids).
 
         The sessions write while this thread prepares what comes next: the documents' own nodes are written
         while the graph is built, the other extracted nodes while agreement and conflict are derived, the
@@ -705,7 +714,7 @@ class Neo4jWriter:
                         self._submit_nodes(writes, group, old_nodes, report, eids, extracted)
                         waiting[labels] = []
 
-            plan = self.plan(extracts, own_nodes)
+            plan = self.plan(extracts, own_nodes, resolution)
             g = plan.graph
             report.documents, report.statements = len(plan.documents), plan.statements
             nodes = [n for n in g.nodes.values() if n.id not in plan.context_nodes
@@ -856,7 +865,7 @@ class Neo4jWriter:
 
 def load_extracts(extracts: Iterable[Extract], conn: Connection, *, batch_size: int = DEFAULT_BATCH_SIZE,
                   workers: int = DEFAULT_WORKERS, progress: ProgressFn | None = None,
-                  checked: bool = False) -> LoadReport:
+                  checked: bool = False, resolution: Resolution | None = None) -> LoadReport:
     """Connect, load, close: one ``StoreError`` line for anything the server refuses. The extracts are
     checked first (each against the contract, unless ``checked``: read by ``read_dir``; then together):
     a refused load writes nothing."""
@@ -868,7 +877,7 @@ def load_extracts(extracts: Iterable[Extract], conn: Connection, *, batch_size: 
     driver = connect(conn)
     try:
         writer = Neo4jWriter(driver, database=conn.database, batch_size=batch_size, workers=workers)
-        return writer.load(extracts, progress)
+        return writer.load(extracts, progress, resolution)
     except (Neo4jError, DriverError) as exc:
         clash = _clash(exc, driver, conn, extracts)
         raise (clash or translate(exc, conn)) from None
@@ -929,9 +938,14 @@ def _document_of(node_id: str, extracts: Sequence[Extract]) -> str | None:
 
 def load_dir(extracts_dir: Path, conn: Connection, *, batch_size: int = DEFAULT_BATCH_SIZE,
              workers: int = DEFAULT_WORKERS, progress: ProgressFn | None = None) -> LoadReport:
-    """``kg load neo4j``: read and check every extracts file first, then load them all."""
+    """``kg load neo4j``: read and check every extracts file (and the actor file, ``kg.graph.resolve``)
+    first, then load them all, one actor per person across the corpus."""
+    from kg.graph.resolve import resolve
+
     extracts = extracts_io.read_dir(Path(extracts_dir))
-    return load_extracts(extracts, conn, batch_size=batch_size, workers=workers, progress=progress, checked=True)
+    resolution = resolve(extracts, extracts_dir)
+    return load_extracts(extracts, conn, batch_size=batch_size, workers=workers, progress=progress, checked=True,
+                         resolution=resolution)
 
 
 # ------------------------------------------------------------------------------------------ queries

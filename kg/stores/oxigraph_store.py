@@ -392,9 +392,11 @@ def fill_from_extracts(extracts_dir: Path, store_dir: Path, *, min_net: int = 1)
     """``kg load oxigraph``: read the extracts, build the graph, fill the store."""
     from kg.extracts import read_dir
     from kg.graph.build import build_graph
+    from kg.graph.resolve import resolve
 
     extracts = read_dir(Path(extracts_dir))
-    return fill(build_graph(extracts, min_net=min_net), store_dir, extracts=extracts)
+    graph = build_graph(extracts, min_net=min_net, resolution=resolve(extracts, extracts_dir))
+    return fill(graph, store_dir, extracts=extracts)
 
 
 def count_triples(store_dir: Path) -> int:

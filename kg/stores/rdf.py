@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 import rdflib
 from rdflib import RDF, XSD, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, SKOS
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, SKOS
 
 from kg.errors import ConfigError, KGError
 from kg.graph.model import Graph, Node
@@ -239,6 +239,8 @@ def _actor(g: rdflib.Graph, s: URIRef, node: Node, _text: str | None) -> None:
     g.add((s, FOAF.name, Literal(p.get("name") or node.id)))
     for alias in p.get("aliases") or []:
         g.add((s, SKOS.altLabel, Literal(alias)))
+    for other in p.get("same_as") or []:  # actor ids the actor file merged into this one (kg.graph.resolve)
+        g.add((s, OWL.sameAs, iri("actor", other)))
 
 
 def _post(g: rdflib.Graph, s: URIRef, node: Node, _text: str | None) -> None:
@@ -488,12 +490,13 @@ def export_rdf(extracts_dir: Path, out: Path, *, fmt: str | None = None, min_net
     """Read the extracts, build the graph and write it to ``out`` as RDF (atomically)."""
     from kg.extracts import atomic_write_bytes, read_dir
     from kg.graph.build import build_graph
+    from kg.graph.resolve import resolve
 
     f = format_for(out, fmt)
     extracts = read_dir(Path(extracts_dir))
     if progress:
         progress(f"building the graph of {len(extracts)} document(s)")
-    graph = build_graph(extracts, min_net=min_net)
+    graph = build_graph(extracts, min_net=min_net, resolution=resolve(extracts, extracts_dir))
     g = to_rdf(graph, extracts)
     if progress:
         progress(f"writing {len(g)} triples as {f.name}")
