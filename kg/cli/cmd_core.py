@@ -28,8 +28,8 @@ _CODEBOOK_HELP = "Issue codebook, YAML or SKOS Turtle (default: the built-in pol
 PROGRESS_SECONDS = 5.0
 #: Stages whose lines wait until they have taken this long (reading is usually quick, and a bad file named on
 #: the command line must give one line, not progress and then the error; a Neo4j load refused by the server
-#: likewise).
-QUIET_STAGES = {"read": 2.0, "loading": 2.0}
+#: likewise; looking documents up in the cache of extracts is quick too).
+QUIET_STAGES = {"read": 2.0, "loading": 2.0, "cache": 2.0}
 
 
 class PlainProgress:
@@ -118,6 +118,8 @@ def _fail_if_some_failed(failures: list[str], done: int, out: Path) -> None:
     raise typer.Exit(InputError.exit_code)
 
 
+_FORCE_HELP = ("Parse every document again, even those unchanged since the last run into this folder (by default "
+               "their cached machine extracts are reused; corrections are kept either way).")
 _QUIET_HELP = "No progress lines or notes on stderr (errors are still printed)."
 _MAX_MB_HELP = ("Largest input file read as one document, in MB (default: $KG_MAX_DOCUMENT_MB, else 50); "
                 "bigger files are refused.")
@@ -143,6 +145,7 @@ def extract_cmd(
     max_mb: Optional[float] = typer.Option(None, "--max-mb", help=_MAX_MB_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help=_QUIET_HELP),
     stance: Optional[str] = typer.Option(None, "--stance", help=_STANCE_HELP),
+    force: bool = typer.Option(False, "--force", "--no-cache", help=_FORCE_HELP),
 ) -> None:
     """Extract actors, roles, statements, issues and stances: one reviewable JSON file per document.
 
@@ -153,11 +156,12 @@ def extract_cmd(
         done = pipeline.extract_inputs(inputs, out, kind=_check_kind(kind), model=model,
                                        codebook=str(codebook) if codebook else None, workers=workers,
                                        max_mb=max_mb, progress=bar, notice=_notice,
-                                       stance=stance)
+                                       stance=stance, cache=not force)
     _report_skipped(done.skipped, quiet)
     _report_set_aside(done.set_aside)
     n_st = sum(len(e.statements) for e in done.extracts)
-    typer.echo(f"{len(done.extracts)} document(s), {n_st} statement(s) -> {out}/")
+    typer.echo(f"{len(done.extracts)} document(s), {n_st} statement(s) -> {out}/ "
+               f"({done.parsed} parsed, {done.reused} unchanged and reused)")
     _fail_if_some_failed(done.failures, len(done.extracts), out)
 
 
@@ -175,6 +179,7 @@ def run_cmd(
     store: bool = typer.Option(True, "--store/--no-store", help="Fill the embedded Oxigraph store OUT/store."),
     max_mb: Optional[float] = typer.Option(None, "--max-mb", help=_MAX_MB_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help=_QUIET_HELP),
+    force: bool = typer.Option(False, "--force", "--no-cache", help=_FORCE_HELP),
 ) -> None:
     """The main job: extract, build the graph, write the stance matrix and heatmap, RDF and a summary.
 
@@ -185,8 +190,10 @@ def run_cmd(
     with progress_bar(not quiet) as bar:
         result = pipeline.run(corpus, out, kind=_check_kind(kind), model=model,
                               codebook=str(codebook) if codebook else None, workers=workers, store=store,
-                              max_mb=max_mb, progress=bar, notice=_notice, stance=stance)
+                              max_mb=max_mb, progress=bar, notice=_notice, stance=stance, cache=not force)
     _report_skipped(result.skipped, quiet)
     _report_set_aside(result.set_aside)
+    if not quiet:
+        typer.echo(f"kg: {result.parsed} document(s) parsed, {result.reused} unchanged and reused", err=True)
     typer.echo(pipeline.summary_markdown(result))
     _fail_if_some_failed(result.failures, result.documents, out / "extracts")
