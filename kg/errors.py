@@ -55,3 +55,9 @@ class InputErrors(InputError):
     def __init__(self, message: str, problems: list[str]):
         super().__init__(message)
         self.problems = list(problems)
+
+
+class ClusterError(KGError):
+    """A Dask scheduler cannot be reached, or its workers failed the documents sent to them."""
+
+    exit_code = 7

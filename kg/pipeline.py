@@ -80,7 +80,8 @@ def extract_inputs(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: s
                    model: str | None = None, codebook: str | None = None, workers: int = 1,
                    max_mb: float | None = None, progress: Progress | None = None,
                    set_aside: SetAside | None = None, notice: Notice | None = None,
-                   stance: str | None = None, cache: bool = True, _checked: bool = False) -> ExtractResult:
+                   stance: str | None = None, cache: bool = True, scheduler: str | None = None,
+                   _checked: bool = False) -> ExtractResult:
     """Read every input (files or folders), extract each document, write ``out_dir/<id>.json``.
 
     A file in a folder that cannot be read does not stop the others: it is listed in ``failures`` (the caller
@@ -93,7 +94,10 @@ def extract_inputs(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: s
     Incremental: a document whose text, reader, settings (model, codebook, stance) and ``kg`` are unchanged
     since its last extraction into ``out_dir`` is not parsed again; its cached machine extract
     (``kg.cache``) goes through the same merge. ``cache=False`` parses every document (and refreshes the
-    cache). ``parsed`` and ``reused`` in the result count both."""
+    cache). ``parsed`` and ``reused`` in the result count both.
+
+    ``scheduler``: the address of a Dask scheduler whose workers parse the documents
+    (``kg.extract.parallel``); the extracts are the same, byte for byte, as from one process."""
     from kg.ingest import read_inputs
     from kg.ingest.text import max_document_bytes
 
@@ -132,7 +136,11 @@ def extract_inputs(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: s
         progress("cache", n, total)
     todo = [d for d, ex in zip(documents, found) if ex is None]
     made: Iterator[Extract] = iter(())
-    if todo:  # spaCy and the models are loaded only when something is to be parsed
+    if todo and scheduler:
+        from kg.extract.parallel import extract_on_cluster
+
+        made = extract_on_cluster(todo, scheduler, model=model, codebook=codebook, stance=stance)
+    elif todo:  # spaCy and the models are loaded only when something is to be parsed
         from kg.extract.pipeline import extract_documents
 
         made = extract_documents(todo, model=model, codebook=codebook, n_process=max(1, workers), stance=stance)
@@ -177,11 +185,13 @@ def _extracts_hint(skipped: list[Any]) -> str:
 def extract_paths(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto",
                   model: str | None = None, codebook: str | None = None, workers: int = 1,
                   max_mb: float | None = None, progress: Progress | None = None,
-                  notice: Notice | None = None, stance: str | None = None) -> list[Extract]:
+                  notice: Notice | None = None, stance: str | None = None, cache: bool = True,
+                  scheduler: str | None = None) -> list[Extract]:
     """``extract_inputs`` for library callers: the extracts written; if some files in folders could not be
     read, the others are still written and then ``InputErrors`` lists the failures."""
     result = extract_inputs(inputs, out_dir, kind=kind, model=model, codebook=codebook, workers=workers,
-                            max_mb=max_mb, progress=progress, notice=notice, stance=stance)
+                            max_mb=max_mb, progress=progress, notice=notice, stance=stance, cache=cache,
+                            scheduler=scheduler)
     if result.failures:
         raise InputErrors(failures_message(result.failures, len(result.extracts), out_dir), result.failures)
     return result.extracts
@@ -324,7 +334,7 @@ def summary_markdown(result: RunResult) -> str:
 def run(corpus: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto", model: str | None = None,
         codebook: str | None = None, workers: int = 1, store: bool = True, max_mb: float | None = None,
         progress: Progress | None = None, notice: Notice | None = None,
-        stance: str | None = None, cache: bool = True) -> RunResult:
+        stance: str | None = None, cache: bool = True, scheduler: str | None = None) -> RunResult:
     """The main job: extract, build the graph, write the stance matrix (CSV + heatmap), the RDF (Turtle and
     the embedded Oxigraph store), GraphML for networkx/Gephi, and a summary.
 
@@ -340,7 +350,7 @@ def run(corpus: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto"
     aside = SetAside(out / "extracts")
     extracted = extract_inputs(corpus, out / "extracts", kind=kind, model=model, codebook=codebook,
                                workers=workers, max_mb=max_mb, progress=progress, set_aside=aside, notice=notice,
-                               stance=stance, cache=cache, _checked=True)
+                               stance=stance, cache=cache, scheduler=scheduler, _checked=True)
     extracts = extracted.extracts
     move_stale_extracts(out / "extracts", (e.document.id for e in extracts), aside)
     from kg import cache as run_cache

@@ -120,6 +120,8 @@ def _fail_if_some_failed(failures: list[str], done: int, out: Path) -> None:
 
 _FORCE_HELP = ("Parse every document again, even those unchanged since the last run into this folder (by default "
                "their cached machine extracts are reused; corrections are kept either way).")
+_SCHEDULER_HELP = ("Parse on a Dask cluster: the address of its scheduler (tcp://HOST:8786; start one with `dask "
+                   "scheduler` and workers with `dask worker ADDRESS`). Needs pip install 'kg[distributed]'.")
 _QUIET_HELP = "No progress lines or notes on stderr (errors are still printed)."
 _MAX_MB_HELP = ("Largest input file read as one document, in MB (default: $KG_MAX_DOCUMENT_MB, else 50); "
                 "bigger files are refused.")
@@ -146,6 +148,7 @@ def extract_cmd(
     quiet: bool = typer.Option(False, "--quiet", "-q", help=_QUIET_HELP),
     stance: Optional[str] = typer.Option(None, "--stance", help=_STANCE_HELP),
     force: bool = typer.Option(False, "--force", "--no-cache", help=_FORCE_HELP),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help=_SCHEDULER_HELP),
 ) -> None:
     """Extract actors, roles, statements, issues and stances: one reviewable JSON file per document.
 
@@ -156,7 +159,8 @@ def extract_cmd(
         done = pipeline.extract_inputs(inputs, out, kind=_check_kind(kind), model=model,
                                        codebook=str(codebook) if codebook else None, workers=workers,
                                        max_mb=max_mb, progress=bar, notice=_notice,
-                                       stance=stance, cache=not force)
+                                       stance=stance, cache=not force,
+                                       scheduler=scheduler)
     _report_skipped(done.skipped, quiet)
     _report_set_aside(done.set_aside)
     n_st = sum(len(e.statements) for e in done.extracts)
@@ -180,6 +184,7 @@ def run_cmd(
     max_mb: Optional[float] = typer.Option(None, "--max-mb", help=_MAX_MB_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help=_QUIET_HELP),
     force: bool = typer.Option(False, "--force", "--no-cache", help=_FORCE_HELP),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help=_SCHEDULER_HELP),
 ) -> None:
     """The main job: extract, build the graph, write the stance matrix and heatmap, RDF and a summary.
 
@@ -190,7 +195,8 @@ def run_cmd(
     with progress_bar(not quiet) as bar:
         result = pipeline.run(corpus, out, kind=_check_kind(kind), model=model,
                               codebook=str(codebook) if codebook else None, workers=workers, store=store,
-                              max_mb=max_mb, progress=bar, notice=_notice, stance=stance, cache=not force)
+                              max_mb=max_mb, progress=bar, notice=_notice, stance=stance, cache=not force,
+                              scheduler=scheduler)
     _report_skipped(result.skipped, quiet)
     _report_set_aside(result.set_aside)
     if not quiet:
