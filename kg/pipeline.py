@@ -97,7 +97,8 @@ def extract_inputs(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: s
     cache). ``parsed`` and ``reused`` in the result count both.
 
     ``scheduler``: the address of a Dask scheduler whose workers parse the documents
-    (``kg.extract.parallel``); the extracts are the same, byte for byte, as from one process."""
+    (``kg.extract.parallel``), or ``"local"`` for a local cluster of ``workers`` processes; the extracts are the
+    same, byte for byte, as from one process."""
     from kg.ingest import read_inputs
     from kg.ingest.text import max_document_bytes
 
@@ -139,7 +140,8 @@ def extract_inputs(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: s
     if todo and scheduler:
         from kg.extract.parallel import extract_on_cluster
 
-        made = extract_on_cluster(todo, scheduler, model=model, codebook=codebook, stance=stance)
+        made = extract_on_cluster(todo, scheduler, model=model, codebook=codebook, stance=stance,
+                                  workers=max(1, workers))
     elif todo:  # spaCy and the models are loaded only when something is to be parsed
         from kg.extract.pipeline import extract_documents
 

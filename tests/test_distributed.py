@@ -63,11 +63,31 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.glob("*.json"))}
 
 
-def test_cluster_extracts_are_byte_identical_to_one_process(cluster, corpus, tmp_path):
-    one = pipeline.extract_inputs([corpus], tmp_path / "one")
-    two = pipeline.extract_inputs([corpus], tmp_path / "cluster", scheduler=cluster)
+@pytest.fixture(scope="module")
+def one_process(tmp_path_factory, paths):
+    """The extracts of the corpus from one process (module scope: made once)."""
+    folder = tmp_path_factory.mktemp("corpus")
+    shutil.copy(paths.article, folder)
+    shutil.copy(paths.thread, folder)
+    for k in range(3):
+        (folder / f"short{k}.txt").write_text(SHORT.replace("Bob Ray", f"Bob Ray {k}"), "utf-8")
+    out = tmp_path_factory.mktemp("one")
+    result = pipeline.extract_inputs([folder], out)
+    return folder, out, result
+
+
+@pytest.mark.parametrize("how", ["workers", "cluster", "local"])
+def test_extracts_are_byte_identical_to_one_process(request, one_process, tmp_path, how):
+    corpus, one_dir, one = one_process
+    if how == "workers":  # spaCy's own processes (nlp.pipe n_process)
+        two = pipeline.extract_inputs([corpus], tmp_path / how, workers=2)
+    elif how == "cluster":  # a running scheduler with two worker processes
+        two = pipeline.extract_inputs([corpus], tmp_path / how, scheduler=request.getfixturevalue("cluster"))
+    else:  # --scheduler local --workers 2: a local cluster for the run
+        pytest.importorskip("distributed")
+        two = pipeline.extract_inputs([corpus], tmp_path / how, scheduler="local", workers=2)
     assert (one.parsed, two.parsed) == (5, 5)
-    assert _files(tmp_path / "cluster") == _files(tmp_path / "one")
+    assert _files(tmp_path / how) == _files(one_dir)
     assert [e.document.id for e in two.extracts] == [e.document.id for e in one.extracts]
 
 

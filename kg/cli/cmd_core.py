@@ -121,7 +121,8 @@ def _fail_if_some_failed(failures: list[str], done: int, out: Path) -> None:
 _FORCE_HELP = ("Parse every document again, even those unchanged since the last run into this folder (by default "
                "their cached machine extracts are reused; corrections are kept either way).")
 _SCHEDULER_HELP = ("Parse on a Dask cluster: the address of its scheduler (tcp://HOST:8786; start one with `dask "
-                   "scheduler` and workers with `dask worker ADDRESS`). Needs pip install 'kg[distributed]'.")
+                   "scheduler` and workers with `dask worker ADDRESS`), or `local` for a cluster of --workers processes on "
+                   "this machine. Needs pip install 'kg[distributed]'.")
 _QUIET_HELP = "No progress lines or notes on stderr (errors are still printed)."
 _MAX_MB_HELP = ("Largest input file read as one document, in MB (default: $KG_MAX_DOCUMENT_MB, else 50); "
                 "bigger files are refused.")

@@ -67,15 +67,36 @@ def _client(address: str):
                            "`dask scheduler` and workers with `dask worker ADDRESS`") from None
 
 
+#: ``--scheduler local``: a Dask cluster of ``--workers`` processes on this machine, for this run only.
+LOCAL = "local"
+
+
 def extract_on_cluster(documents: Sequence[Document], scheduler: str, *, model: str | None = None,
                        codebook: str | None = None, stance: str | None = None,
-                       batch_size: int = BATCH_DOCUMENTS) -> Iterator[Extract]:
+                       batch_size: int = BATCH_DOCUMENTS, workers: int = 2) -> Iterator[Extract]:
     """The extracts of ``documents``, in input order, made by the workers of the Dask scheduler at
-    ``scheduler`` (an address such as ``tcp://host:8786``, or a ``dask.distributed`` scheduler object's
-    address). Raises ``ClusterError`` if the scheduler cannot be reached or a batch fails."""
+    ``scheduler`` (an address such as ``tcp://host:8786``), or with ``scheduler="local"`` by a local cluster
+    of ``workers`` processes started for the run. Raises ``ClusterError`` if the scheduler cannot be reached
+    or a batch fails."""
+    if scheduler == LOCAL:
+        try:
+            from dask.distributed import LocalCluster
+        except ImportError:
+            raise ConfigError("--scheduler local: Dask is not installed; pip install 'kg[distributed]' "
+                              "(dask and distributed)") from None
+        with LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
+                          dashboard_address=None, host="127.0.0.1") as cluster:
+            yield from _on_cluster(documents, cluster.scheduler_address, scheduler, model, codebook, stance,
+                                   batch_size)
+    else:
+        yield from _on_cluster(documents, scheduler, scheduler, model, codebook, stance, batch_size)
+
+
+def _on_cluster(documents: Sequence[Document], address: str, scheduler: str, model: str | None,
+                codebook: str | None, stance: str | None, batch_size: int) -> Iterator[Extract]:
     import json
 
-    client = _client(scheduler)
+    client = _client(address)
     try:
         if not client.scheduler_info().get("workers"):
             try:
