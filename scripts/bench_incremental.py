@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(report, indent=1))
     else:
-        print(f"| run | parsed | reused | wall s | CPU s | wall / first | CPU / first | load (1 min) |")
+        print("| run | parsed | reused | wall s | CPU s | wall / first | CPU / first | load (1 min) |")
         print("|---|---:|---:|---:|---:|---:|---:|---:|")
         for name, r in rows.items():
             print(f"| {name} | {r['parsed']} | {r['reused']} | {r['wall_s']} | {r['cpu_s']} | {r['wall_vs_first']} "
