@@ -125,3 +125,13 @@ def test_without_dask_the_scheduler_option_says_what_to_install(corpus, tmp_path
                               "--scheduler", "tcp://127.0.0.1:8786"])
     assert res.exit_code == 2
     assert "pip install 'kg[distributed]'" in res.stderr and len(res.stderr.strip().splitlines()) == 1
+
+
+def test_a_failing_batch_stops_with_the_workers_error(cluster):
+    from kg.errors import ConfigError
+    from kg.extract.parallel import extract_on_cluster
+
+    docs = [Document(id="a", source="a.txt", kind="article", text=SHORT)]
+    # the worker cannot load the pipeline: its own error comes back, one line, naming the model
+    with pytest.raises(ConfigError, match="kg_no_such_model"):
+        list(extract_on_cluster(docs, cluster, model="kg_no_such_model"))
