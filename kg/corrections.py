@@ -311,3 +311,16 @@ def reconcile_all(extracts: list[Extract], out_dir: Path | str, *,
             extracts_io.atomic_write_text(p.path, text)
         extracts_io.atomic_write_text(state_path(out_dir, MACHINE_DIR, doc_id), p.machine_text)
     return written, [p.report for p in plans]
+
+
+def precheck(out_dir: Path | str, document_ids: list[str]) -> None:
+    """What ``reconcile_all`` would refuse in the files already there, found before any extraction work: an
+    extracts file or machine base that is no JSON object, or a person's edited file that breaks the contract.
+    Raises the same ``ExtractsError`` the merge would, naming the file and the fix."""
+    out_dir = Path(out_dir)
+    for doc_id in document_ids:
+        path = extracts_io.path_for(out_dir, doc_id)
+        base = _load_json(state_path(out_dir, MACHINE_DIR, doc_id))
+        current = _load_json(path)
+        if current is not None and base is not None and current != base:
+            extracts_io.check(current, str(path))

@@ -60,3 +60,9 @@ class InputErrors(InputError):
 class ActorFileError(ExtractsError):
     """The corpus-level actor file (``EXTRACTS_DIR/actors.yaml``, ``kg.graph.resolve``) is not valid YAML or
     cannot apply: an id merged into itself or into two actors, an unknown id. The message names the line."""
+
+
+class ClusterError(KGError):
+    """A Dask scheduler cannot be reached, or its workers failed the documents sent to them."""
+
+    exit_code = 7

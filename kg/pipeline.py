@@ -13,7 +13,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from kg import extracts as extracts_io
 from kg.errors import ConfigError, InputError, InputErrors
@@ -78,13 +78,16 @@ class ExtractResult:
     def empty(self) -> list[str]:
         """The ids of the documents that gave no statements, in order."""
         return [e.document.id for e in self.extracts if not e.statements]
+    parsed: int = 0  # documents parsed and extracted by this run
+    reused: int = 0  # documents whose machine extract was reused from the cache (nothing changed)
 
 
 def extract_inputs(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto",
                    model: str | None = None, codebook: str | None = None, workers: int = 1,
                    max_mb: float | None = None, progress: Progress | None = None,
                    set_aside: SetAside | None = None, notice: Notice | None = None,
-                   stance: str | None = None, _checked: bool = False) -> ExtractResult:
+                   stance: str | None = None, cache: bool = True, scheduler: str | None = None,
+                   _checked: bool = False) -> ExtractResult:
     """Read every input (files or folders), extract each document, write ``out_dir/<id>.json``.
 
     A file in a folder that cannot be read does not stop the others: it is listed in ``failures`` (the caller
@@ -92,8 +95,16 @@ def extract_inputs(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: s
     or no document at all raise ``InputError`` before anything is written. ``max_mb`` caps the size of one
     input file (default: ``$KG_MAX_DOCUMENT_MB`` or 50). A person's corrections in an existing
     ``out_dir/<id>.json`` are carried onto the new extract (``kg.corrections``, a three-way merge); what
-    happened to them reaches ``notice`` as lines."""
-    from kg.extract.pipeline import extract_documents
+    happened to them reaches ``notice`` as lines.
+
+    Incremental: a document whose text, reader, settings (model, codebook, stance) and ``kg`` are unchanged
+    since its last extraction into ``out_dir`` is not parsed again; its cached machine extract
+    (``kg.cache``) goes through the same merge. ``cache=False`` parses every document (and refreshes the
+    cache). ``parsed`` and ``reused`` in the result count both.
+
+    ``scheduler``: the address of a Dask scheduler whose workers parse the documents
+    (``kg.extract.parallel``), or ``"local"`` for a local cluster of ``workers`` processes; the extracts are the
+    same, byte for byte, as from one process."""
     from kg.ingest import read_inputs
     from kg.ingest.text import max_document_bytes
 
@@ -118,27 +129,56 @@ def extract_inputs(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: s
         if d.id in seen:
             raise InputError(f"{d.source}: document id {d.id!r} is also the id of {seen[d.id]}; rename one file")
         seen[d.id] = d.source
-    out: list[Extract] = []
+    from kg.cache import Cache
+    from kg.corrections import precheck, reconcile_all
+    from kg.extract.settings import settings, settings_key
+
+    # the files already there are checked before any work (a broken hand edit stops the run with nothing done)
+    precheck(out_dir, [d.id for d in documents])
+    store = Cache(out_dir, settings_key(settings(model=model, codebook=codebook, stance=stance)), notice)
+    keys = [store.key(d) for d in documents]
     total = len(documents)
-    progress("extract", 0, total)
-    for n, ex in enumerate(extract_documents(documents, model=model, codebook=codebook, n_process=max(1, workers),
-                                                     stance=stance),
-                           start=1):
+    progress("cache", 0, total)
+    found: list[Extract | None] = []
+    for n, (d, k) in enumerate(zip(documents, keys), start=1):
+        found.append(store.lookup(d, k) if cache else None)
+        progress("cache", n, total)
+    todo = [d for d, ex in zip(documents, found) if ex is None]
+    made: Iterator[Extract] = iter(())
+    if todo and scheduler:
+        from kg.extract.parallel import extract_on_cluster
+
+        made = extract_on_cluster(todo, scheduler, model=model, codebook=codebook, stance=stance,
+                                  workers=max(1, workers))
+    elif todo:  # spaCy and the models are loaded only when something is to be parsed
+        from kg.extract.pipeline import extract_documents
+
+        made = extract_documents(todo, model=model, codebook=codebook, n_process=max(1, workers), stance=stance)
+    out: list[Extract] = []
+    fresh: list[tuple[Extract, str]] = []  # (machine extract, key) to enter into the cache once written
+    reused = total - len(todo)
+    progress("extract", reused, total)
+    done = reused
+    for ex, k in zip(found, keys):
+        if ex is None:
+            ex = next(made)
+            # check every new extract against the contract before the first file is written
+            extracts_io.check(ex.to_dict(), str(extracts_io.path_for(out_dir, ex.document.id)))
+            fresh.append((ex, k))
+            done += 1
+            progress("extract", done, total)
         out.append(ex)
-        progress("extract", n, total)
-    # check every extract against the contract before the first file is written
-    for ex in out:
-        extracts_io.check(ex.to_dict(), str(extracts_io.path_for(out_dir, ex.document.id)))
     for line in restore_set_aside(out_dir, [ex.document.id for ex in out]):
         (notice or _quiet)(line)
-    from kg.corrections import reconcile_all
-
     written, reports = reconcile_all(out, out_dir)
     for report in reports:
         for line in report.lines():
             (notice or _quiet)(line)
+    for ex, k in fresh:
+        store.store(ex, k)
     return ExtractResult(out_dir=out_dir, extracts=written, failures=read.failures, skipped=read.skipped,
-                         set_aside=set_aside, readers={d.id: d.reader or d.kind for d in documents})
+                         set_aside=set_aside, readers={d.id: d.reader or d.kind for d in documents},
+                         parsed=len(todo), reused=reused)
 
 
 def _extracts_hint(skipped: list[Any]) -> str:
@@ -156,11 +196,13 @@ def _extracts_hint(skipped: list[Any]) -> str:
 def extract_paths(inputs: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto",
                   model: str | None = None, codebook: str | None = None, workers: int = 1,
                   max_mb: float | None = None, progress: Progress | None = None,
-                  notice: Notice | None = None, stance: str | None = None) -> list[Extract]:
+                  notice: Notice | None = None, stance: str | None = None, cache: bool = True,
+                  scheduler: str | None = None) -> list[Extract]:
     """``extract_inputs`` for library callers: the extracts written; if some files in folders could not be
     read, the others are still written and then ``InputErrors`` lists the failures."""
     result = extract_inputs(inputs, out_dir, kind=kind, model=model, codebook=codebook, workers=workers,
-                            max_mb=max_mb, progress=progress, notice=notice, stance=stance)
+                            max_mb=max_mb, progress=progress, notice=notice, stance=stance, cache=cache,
+                            scheduler=scheduler)
     if result.failures:
         raise InputErrors(failures_message(result.failures, len(result.extracts), out_dir), result.failures)
     return result.extracts
@@ -273,6 +315,9 @@ class RunResult:
     set_aside: SetAside | None = None  # earlier extracts of documents not in this run, moved aside
     readers: dict[str, str] = field(default_factory=dict)  # document id -> the reader that read it
     empty: list[str] = field(default_factory=list)  # ids of the documents that gave no statements
+    parsed: int = 0  # documents parsed and extracted by this run
+    reused: int = 0  # documents whose machine extract was reused from the cache (nothing changed)
+    outputs_rebuilt: bool = True  # False: nothing changed since the last run, its outputs stand as they are
 
 
 def strongest_relations(graph, kind: str, limit: int = 5) -> list[dict[str, Any]]:
@@ -331,65 +376,91 @@ def summary_markdown(result: RunResult) -> str:
 def run(corpus: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto", model: str | None = None,
         codebook: str | None = None, workers: int = 1, store: bool = True, max_mb: float | None = None,
         progress: Progress | None = None, notice: Notice | None = None,
-        stance: str | None = None) -> RunResult:
+        stance: str | None = None, cache: bool = True, scheduler: str | None = None) -> RunResult:
     """The main job: extract, build the graph, write the stance matrix (CSV + heatmap), the RDF (Turtle and
     the embedded Oxigraph store), GraphML for networkx/Gephi, and a summary.
 
     Everything is built from exactly this run's documents. Extracts files already in ``OUT/extracts`` for
     documents not in this run (an earlier corpus) are moved to ``OUT/extracts/.stale/<time>/``; a person's
     corrections to the files of this run's documents are kept (``kg.corrections``); files in folders that
-    could not be read are left out and listed in ``failures``."""
-    from kg.analysis.matrix import stance_matrix, write_matrix
-    from kg.analysis.plots import heatmap
-    from kg.graph.build import build_graph
-
+    could not be read are left out and listed in ``failures``. Documents unchanged since the last run into
+    ``out_dir`` are not parsed again (``extract_inputs``; ``cache=False`` parses them all)."""
     progress = progress or _noop
     out = Path(out_dir)
     check_out_dir(out, corpus)
     check_out_dir(out / "extracts", corpus)
-    from kg.graph.resolve import precheck, resolve_and_write, resolved_extracts
+    from kg.graph.resolve import precheck, resolve_and_write
 
     precheck(out / "extracts")  # a broken actor file stops the run before its work
     aside = SetAside(out / "extracts")
     extracted = extract_inputs(corpus, out / "extracts", kind=kind, model=model, codebook=codebook,
                                workers=workers, max_mb=max_mb, progress=progress, set_aside=aside, notice=notice,
-                               stance=stance, _checked=True)
+                               stance=stance, cache=cache, scheduler=scheduler, _checked=True)
     extracts = extracted.extracts
     move_stale_extracts(out / "extracts", (e.document.id for e in extracts), aside)
-    progress("graph", 0, 1)
-    resolution = resolve_and_write(extracts, out / "extracts")  # the corpus-level actor file, kg.graph.resolve
-    graph = build_graph(extracts, resolution=resolution)
-    progress("graph", 1, 1)
-    files: dict[str, Path] = {"extracts": out / "extracts", "actors": out / "extracts" / "actors.yaml"}
-    progress("write", 0, 1)  # matrix, heatmap, GraphML, Turtle
-    matrix = stance_matrix(resolved_extracts(extracts, resolution))
-    files["matrix"] = write_matrix(matrix, out / "stance-matrix.csv")
-    files["heatmap"] = heatmap(matrix, out / "stance-matrix.png")
-    from kg.stores.networkx_store import write_graphml
+    from kg import cache as run_cache
 
-    files["graphml"] = write_graphml(graph, out / "graph.graphml")
+    resolution = resolve_and_write(extracts, out / "extracts")  # the corpus-level actor file, kg.graph.resolve
+    actors_file = out / "extracts" / "actors.yaml"
+    files: dict[str, Path] = {"extracts": out / "extracts", "actors": actors_file,
+                              "matrix": out / "stance-matrix.csv",
+                              "heatmap": out / "stance-matrix.png", "graphml": out / "graph.graphml",
+                              "rdf": out / "graph.ttl"}
+    if store:
+        files["store"] = out / "store"
+    actors_text = actors_file.read_text("utf-8") if actors_file.is_file() else ""
+    key = run_cache.outputs_key(extracts, {"store": store, "actors": actors_text})
+    outputs = [f for name, f in files.items() if name != "actors"]
+    record = run_cache.read_run(out, key, outputs, notice) if cache else None
+    rebuilt = record is None
+    if record is None:  # something changed (or --force): build the graph and write every output again
+        run_cache.forget_run(out)
+        record = _write_outputs(extracts, out, files, store, progress, resolution)
+        run_cache.write_run(out, key, record)
+    result = RunResult(
+        out_dir=out, documents=len(extracts), statements=sum(len(e.statements) for e in extracts),
+        actors=len({resolution.canonical(a.id, e.document.id) for e in extracts for a in e.actors}),
+        issues=len({i.id for e in extracts for i in e.issues}), files=files,
+        agreements=record["agreements"], conflicts=record["conflicts"],
+        counts=record["counts"], failures=extracted.failures, skipped=extracted.skipped,
+        set_aside=aside, parsed=extracted.parsed, reused=extracted.reused, outputs_rebuilt=rebuilt,
+        readers=extracted.readers, empty=extracted.empty,
+    )
+    files["summary"] = out / "summary.md"
+    extracts_io.atomic_write_text(files["summary"], summary_markdown(result))
+    return result
+
+
+def _write_outputs(extracts: list[Extract], out: Path, files: dict[str, Path], store: bool,
+                   progress: Progress, resolution: Any) -> dict[str, Any]:
+    """Build the graph from the extracts (actors resolved across the corpus by ``resolution``) and write the
+    matrix, heatmap, GraphML, Turtle and (``store``) the Oxigraph store; returns what the summary needs
+    (graph counts, strongest ties)."""
+    from kg.analysis.matrix import stance_matrix, write_matrix
+    from kg.analysis.plots import heatmap
+    from kg.graph.build import build_graph
+    from kg.graph.resolve import resolved_extracts
+    from kg.stores.networkx_store import write_graphml
     from kg.stores.rdf import write_rdf
 
-    files["rdf"] = write_rdf(graph, out / "graph.ttl", extracts=extracts)
+    progress("graph", 0, 1)
+    graph = build_graph(extracts, resolution=resolution)
+    progress("graph", 1, 1)
+    progress("write", 0, 1)  # matrix, heatmap, GraphML, Turtle
+    matrix = stance_matrix(resolved_extracts(extracts, resolution))
+    write_matrix(matrix, files["matrix"])
+    heatmap(matrix, files["heatmap"])
+    write_graphml(graph, files["graphml"])
+    write_rdf(graph, files["rdf"], extracts=extracts)
     progress("write", 1, 1)
     if store:
         from kg.stores.oxigraph_store import fill
 
         progress("store", 0, 1)
-        fill(graph, out / "store", extracts=extracts)
-        files["store"] = out / "store"
+        fill(graph, files["store"], extracts=extracts)
         progress("store", 1, 1)
-    result = RunResult(
-        out_dir=out, documents=len(extracts), statements=sum(len(e.statements) for e in extracts),
-        actors=len({resolution.canonical(a.id, e.document.id) for e in extracts for a in e.actors}),
-        issues=len({i.id for e in extracts for i in e.issues}), files=files,
-        agreements=strongest_relations(graph, "Agreement"), conflicts=strongest_relations(graph, "Conflict"),
-        counts=graph.counts(), failures=extracted.failures, skipped=extracted.skipped,
-        set_aside=aside, readers=extracted.readers, empty=extracted.empty,
-    )
-    files["summary"] = out / "summary.md"
-    extracts_io.atomic_write_text(files["summary"], summary_markdown(result))
-    return result
+    return {"counts": graph.counts(), "agreements": strongest_relations(graph, "Agreement"),
+            "conflicts": strongest_relations(graph, "Conflict")}
 
 
 def read_extracts(paths: Iterable[Path | str]) -> list[Extract]:

