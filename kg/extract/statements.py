@@ -72,15 +72,60 @@ _CLOSE = {
 }
 
 
+# A single mark that opens a quote (British style): ‘ or ' at the start of a word, after a space, a bracket, a
+# double mark or a dash, followed by a word or an ellipsis; never an elision ('90s, 'n', 'em, 'til, 'cause).
+_SINGLE_OPEN = re.compile(r"(?:(?<=[\s(\[“\"—–])|(?<=^))[‘'](?=[\w…“\"]|\.\.\.)")
+_ELISION = re.compile(r"(?:\d\d(?:s|’s|'s)?\b|n['’]|em\b|til\b|cause\b|twas\b|tis\b|round\b|bout\b)", re.I)
+_SINGLE_MARKS = "’'"
+
+
+def _single_close(text: str, start: int, end: int) -> int | None:
+    """The closing single mark of a quote opened before ``start``: a ’ or ' after a non-space that no letter
+    or digit follows (so not don’t, o'clock). A mark after an s that a word follows may be a plural possessive
+    (the Smiths’ house): a later candidate in the paragraph wins over it."""
+    first_possessive: int | None = None
+    k = start
+    while k < end:
+        k = min((j for j in (text.find(c, k, end) for c in _SINGLE_MARKS) if j >= 0), default=-1)
+        if k < 0:
+            break
+        prev = text[k - 1] if k > start else " "
+        nxt = text[k + 1] if k + 1 < end else ""
+        if not prev.isspace() and not nxt.isalnum():
+            if prev in "sS" and nxt == " " and k + 2 < end and text[k + 2].isalpha():
+                if first_possessive is None:
+                    first_possessive = k
+            else:
+                return k
+        k += 1
+    return first_possessive
+
+
 def quote_spans(text: str) -> list[QuoteSpan]:
     """Quoted spans, one per contiguous quotation, never crossing a paragraph. An opening mark with no closing
     mark before the paragraph ends quotes to the paragraph's end (the convention for quotes that continue in
-    the next paragraph); a stray closing mark is ignored; common misprints (’’ for ”, ” for “) are read as meant."""
+    the next paragraph); a stray closing mark is ignored; common misprints (’’ for ”, ” for “) are read as meant.
+    Single marks (‘…’, '…') quote too, told apart from apostrophes (don't, the Smiths' house, rock 'n' roll,
+    the '90s); a straight ' with no closing mark quotes on only when it opens its paragraph."""
     out: list[QuoteSpan] = []
     for n, (p_start, p_end) in enumerate(paragraphs(text)):
         i = p_start
         while i < p_end:
             m = _OPEN.search(text, i, p_end)
+            ms = _SINGLE_OPEN.search(text, i, p_end)
+            while ms is not None and _ELISION.match(text, ms.end()):
+                ms = _SINGLE_OPEN.search(text, ms.end(), p_end)
+            if ms is not None and (m is None or ms.start() < m.start()):
+                o = ms.start()
+                c_pos = _single_close(text, ms.end(), p_end)
+                if c_pos is None and text[o] == "'" and text[p_start:o].strip():
+                    i = ms.end()  # a lone straight mark inside running text: an apostrophe, not a quote
+                    continue
+                s, e = _trim(text, ms.end(), c_pos if c_pos is not None else p_end)
+                if e > s and any(ch.isalnum() for ch in text[s:e]):
+                    out.append(QuoteSpan(s, e, o, c_pos, n))
+                i = c_pos + 1 if c_pos is not None else p_end
+                continue
             if m is None:
                 break
             o = m.start()
@@ -317,15 +362,19 @@ def find_statements(doc: Doc, index: ActorIndex, lex: Lexicons | None = None,
             events.append((tok.idx, "verb", tok))
     events.sort(key=lambda e: (e[0], e[1]))
     quote_ranges = _QuoteRanges(quotes)
+    by_quote: dict[int, Found | None] = {}
 
     for pos, what, obj in events:
         if what == "quote":
             f = _attribute_quote(doc, obj, att, quoted, lex)  # type: ignore[arg-type]
+            by_quote[obj.start] = f  # type: ignore[union-attr]
         else:
             f = _reported(doc, obj, att, quoted, quote_ranges, lex)  # type: ignore[arg-type]
         if f is not None:
             found.append(f)
             att.note_speaker(f.speaker, f.end)
+    _speak_chains(quotes, by_quote, att, found)
+    _run_on(doc, att, quoted, found, lex)
     # a reported clause that quotes fragments is one statement: the fragments are not statements of their own
     # (a direct statement inside an indirect one that starts before it: the indirect ones by start, with the
     # furthest end among those that start before each, so each look-up is a bisection, not a scan)
@@ -349,6 +398,85 @@ def find_statements(doc: Doc, index: ActorIndex, lex: Lexicons | None = None,
             del out[k:]
             out.append(f)
     return out
+
+
+def _speak_chains(quotes: list[QuoteSpan], by_quote: dict[int, Found | None], att: _Attributor,
+                  found: list[Found]) -> None:
+    """A quote over several paragraphs has an opening mark on each and a closing mark only at its end; the
+    speaker named anywhere in it (usually after its last part: "..., she said.") speaks all of it. A part
+    before the first attributed one takes that speaker (it had none, or only the previous speaker's)."""
+    text = att.text
+    chain: list[QuoteSpan] = []
+
+    def settle() -> None:
+        if len(chain) < 2:
+            return
+        named = next((k for k, q in enumerate(chain) if (f := by_quote.get(q.start)) is not None
+                      and f.cue != "continuation"), None)
+        if not named:
+            return  # none named, or the first part is: the continuation rule already gave them its speaker
+        speaker = by_quote[chain[named].start].speaker  # type: ignore[union-attr]
+        for q in chain[:named]:
+            f = by_quote.get(q.start)
+            if f is None:
+                f = Found(q.start, q.end, "direct", speaker, "continuation", 0.7, paragraph=q.paragraph)
+                by_quote[q.start] = f
+                found.append(f)
+            else:
+                f.speaker, f.cue = speaker, "continuation"
+
+    for q in quotes:
+        starts_para = not text[att.paras[q.paragraph][0]:q.open_mark].strip()
+        if chain and chain[-1].close_mark is None and q.paragraph == chain[-1].paragraph + 1 and starts_para:
+            chain.append(q)
+            continue
+        settle()
+        chain = [q] if starts_para else []
+    settle()
+
+
+_BACKSHIFT = {"would", "could", "might", "should", "'d", "’d"}
+
+
+def _run_on(doc: Doc, att: _Attributor, quoted: list[bool], found: list[Found], lex: Lexicons) -> None:
+    """Reported speech goes on in the next sentence without a verb of saying when the sentence keeps the
+    reported tense ("She said the council would cut routes. The savings would pay for repairs."): a sentence
+    right after an indirect statement (same paragraph, or the first of the next), with a backshifted modal on
+    its main verb, no quote, no verb of saying and no new named speaker, continues the same speaker."""
+    text = att.text
+    taken = sorted((f.start, f.end) for f in found)
+    starts = [a for a, _ in taken]
+    for f in [f for f in found if f.kind == "indirect" and f.cue != "according to"]:
+        end_tok = doc.char_span(f.start, f.end, alignment_mode="expand")
+        if end_tok is None or not len(end_tok):
+            continue
+        sent = end_tok[-1].sent
+        if sent.end >= len(doc):
+            continue
+        nxt = doc[sent.end].sent
+        if nxt.start < sent.end:
+            continue
+        between = text[sent.end_char:nxt.start_char]
+        if between.count("\n") > 0 and att.para_of(nxt.start_char) != att.para_of(f.start) + 1:
+            continue
+        words = [t for t in nxt if not t.is_punct and not t.is_space]
+        if len(words) < 5 or not nxt.text.rstrip().endswith("."):
+            continue
+        if any(quoted[t.i] for t in nxt) or any(_is_reporting(t, lex) or _according(t) is not None for t in nxt):
+            continue
+        root = nxt.root
+        if not (root.lower_ in _BACKSHIFT or any(c.dep_ in ("aux", "auxpass") and c.lower_ in _BACKSHIFT
+                                                   for c in root.children)):
+            continue
+        subj = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subj and (other := att.index.at(subj[0].idx, subj[0].idx + len(subj[0]))) is not None \
+                and other is not f.speaker and other.type == "person":
+            continue  # a new person does the would-ing: the writer's sentence about them
+        s, e = _trim(text, nxt.start_char, nxt.end_char)
+        k = bisect.bisect_left(starts, e)
+        if k > 0 and max(b for _, b in taken[max(0, k - 3):k]) > s:
+            continue  # a statement there already
+        found.append(Found(s, e, "indirect", f.speaker, "continuation", 0.6, paragraph=att.para_of(s)))
 
 
 class _QuoteRanges:
@@ -407,6 +535,9 @@ def _attribute_quote(doc: Doc, q: QuoteSpan, att: _Attributor, quoted: list[bool
     before = [t for t in frame if t.idx < q.start]
     if before and before[-1].lemma_.lower() in NAMING_VERBS:
         return None
+    labelled = _labelled_speaker(doc, q, att, quoted)
+    if labelled is not None:
+        return Found(q.start, q.end, "direct", labelled[0], labelled[1], 0.8, paragraph=q.paragraph)
     verbs = [t for t in frame if _is_reporting(t, lex)]
     according = [(t, _according(t)) for t in frame if _according(t) is not None]
     strong = [v for v in verbs if v.lemma_.lower() not in lex.weak or _governs(v, span)
@@ -472,6 +603,53 @@ def _attribute_quote(doc: Doc, q: QuoteSpan, att: _Attributor, quoted: list[bool
                     return Found(q.start, q.end, "direct", speaker, tok.lemma_.lower(), 0.55, paragraph=q.paragraph)
             break
     return None
+
+
+# "— Sarah Jones, council leader": a dash, then a name (and maybe a role after a comma), ending the paragraph
+_DASH_TAIL = re.compile(r"[\s,]*[—–]\s*([^\W\d][^,;:()\n]{1,60}?)\s*(?:,[^\n]{0,120})?\s*[.]?\s*$")
+# "Smith: ‘...’": a short label and a colon, opening the paragraph or the sentence
+_COLON_LABEL = re.compile(r"(?:^|(?<=[.!?]\s))\s*([^\W\d][^\n:;,.!?“”\"‘’]{0,60}?)\s*:\s*$")
+
+
+def _labelled_speaker(doc: Doc, q: QuoteSpan, att: _Attributor, quoted: list[bool]) -> tuple[Cluster, str] | None:
+    """The speaker a quote is labelled with instead of a verb of saying: a dash line after it ("— Sarah Jones,
+    council leader", at the end of its paragraph or as the next paragraph) or a name and a colon before it
+    ("Jane Smith: ‘We will…’"). The label is a name (or a noun phrase that can speak) with no verb in it."""
+    text = att.text
+    p_start, p_end = att.paras[q.paragraph]
+    tails: list[tuple[int, int]] = []
+    if q.close_mark is not None:
+        tails.append((q.close_mark + 1, p_end))
+    if q.paragraph + 1 < len(att.paras) and (q.close_mark is None or not text[q.close_mark + 1:p_end].strip()):
+        nxt = att.paras[q.paragraph + 1]
+        if text[nxt[0]:nxt[1]].lstrip()[:1] in ("—", "–"):
+            tails.append(nxt)
+    for a, b in tails:
+        m = _DASH_TAIL.match(text, a, b)
+        if m is not None:
+            found = _label_actor(doc, m.start(1), m.end(1), att, quoted)
+            if found is not None:
+                return found, "dash"
+    m = _COLON_LABEL.search(text, p_start, q.open_mark)
+    if m is not None and m.start(1) >= p_start:
+        found = _label_actor(doc, m.start(1), m.end(1), att, quoted)
+        if found is not None:
+            return found, "colon"
+    return None
+
+
+def _label_actor(doc: Doc, start: int, end: int, att: _Attributor, quoted: list[bool]) -> Cluster | None:
+    span = doc.char_span(start, end, alignment_mode="contract")
+    if span is None or not len(span) or len(span) > 8 or any(quoted[t.i] for t in span):
+        return None
+    if any(t.pos_ in ("VERB", "AUX") and t.tag_ not in ("VBN",) for t in span):
+        return None  # a clause, not a label ("He added: ...")
+    known = att.index.at(span.start_char, span.end_char)
+    if known is not None:
+        return known
+    if span[0].pos_ == "PRON":
+        return None
+    return att.speaker_of_token(span.root)
 
 
 def _starts_paragraph(text: str, p_start: int, pos: int) -> bool:
@@ -547,8 +725,9 @@ def _reported(doc: Doc, verb: Token, att: _Attributor, quoted: list[bool],
             return None
         if quoted[tokens[0].i] or tokens[0].text in OPENERS:
             return None  # the clause opens with a quote: the quote is the statement
-        if lemma in lex.cognition and lemma not in lex.speech:
-            return None  # "X believes ..." is a view, not a statement, unless quoted
+        belief = lemma in lex.cognition and lemma not in lex.speech
+        if belief and not comps:
+            return None  # "X believes in ..." states no claim
         if comps and characterisation is None and not cut:
             tokens = _coordinated_tail(verb, tokens, quoted, lex)
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
@@ -558,6 +737,10 @@ def _reported(doc: Doc, verb: Token, att: _Attributor, quoted: list[bool],
         cue = lemma
         if subj is None or subj.i in {t.i for t in tokens}:
             return None
+        if subj.dep_ == "nsubjpass" and subj.head == verb:
+            return None  # "Residents were asked whether ...": the passive subject is the hearer, not the speaker
+        if belief and not _named(subj, att):
+            return None  # "many people think ...": a view of nobody in particular, not an attributed claim
     if obj is not None and quote_ranges.overlaps(start, end):
         return None
     line_start = text_of(doc).rfind("\n", 0, start) + 1
@@ -576,6 +759,13 @@ def _reported(doc: Doc, verb: Token, att: _Attributor, quoted: list[bool],
         return None
     return Found(start, end, "indirect", speaker, cue, 0.7, frame=_frame(verb, quoted),
                  paragraph=att.para_of(start))
+
+
+def _named(tok: Token, att: _Attributor) -> bool:
+    """The token names an actor of the document (a name the model found) or is a personal pronoun."""
+    if tok.lower_ in ("he", "she", "they", "we", "i"):
+        return True
+    return att.index.at(tok.idx, tok.idx + len(tok)) is not None or tok.ent_type_ in ("PERSON", "ORG")
 
 
 def _coordinated_tail(verb: Token, tokens: list[Token], quoted: list[bool], lex: Lexicons) -> list[Token]:

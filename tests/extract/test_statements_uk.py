@@ -1,0 +1,74 @@
+"""Statements in the shapes of UK news (issue 12): single quotes, quotes over several paragraphs, attribution
+by a dash or a colon, reported speech that runs on, stated beliefs and questions. A table of (text, expected
+[(kind, speaker, text)]) on the real model, each shape with positive and negative rows."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.extract.test_statements import run
+
+CASES = [
+    # --- British single quotes
+    ("‘Delivering new homes is our first priority,’ said Jane Holt.",
+     [("direct", "Jane Holt", "Delivering new homes is our first priority,")]),
+    ("Council leader Sarah Jones said: 'We will not stand by and watch this happen.'",
+     [("direct", "Sarah Jones", "We will not stand by and watch this happen.")]),
+    ("‘We don’t know what the Smiths’ neighbours will do,’ said Tom Reed.",
+     [("direct", "Tom Reed", "We don’t know what the Smiths’ neighbours will do,")]),
+    # negatives: apostrophes and elisions are no quotes
+    ("The band played rock 'n' roll in the '90s at the Smiths' local pub.", []),
+    ("Tom Reed said he didn't know the Jones' address.",
+     [("indirect", "Tom Reed", "he didn't know the Jones' address")]),
+    # --- a quote over several paragraphs: the speaker named at its end speaks all of it
+    ("Tom Reed chaired the debate.\n\n‘We have waited far too long for this scheme.\n\n"
+     "‘Now we must act on it,’ said Mary Hill.",
+     [("direct", "Mary Hill", "We have waited far too long for this scheme."),
+      ("direct", "Mary Hill", "Now we must act on it,")]),
+    ("Mary Hill said: “We have waited far too long for this scheme.\n\n“Now we must act on it.”",
+     [("direct", "Mary Hill", "We have waited far too long for this scheme."),
+      ("direct", "Mary Hill", "Now we must act on it.")]),
+    # negative: a closed quote in the next paragraph does not pull the speaker of a later one back
+    ("Tom Reed chaired the debate.\n\n“We have waited far too long for this scheme,” he said.\n\n"
+     "“Now we must act on it,” said Mary Hill.",
+     [("direct", "Tom Reed", "We have waited far too long for this scheme,"),
+      ("direct", "Mary Hill", "Now we must act on it,")]),
+    # --- attribution by a dash or a colon
+    ("‘We will fight this decision all the way to the High Court.’\n\n— Sarah Jones, council leader",
+     [("direct", "Sarah Jones", "We will fight this decision all the way to the High Court.")]),
+    ("“We will fight this decision all the way to the courts,” — Sarah Jones, council leader.",
+     [("direct", "Sarah Jones", "We will fight this decision all the way to the courts,")]),
+    ("Jane Smith: ‘We will build the homes this city needs.’",
+     [("direct", "Jane Smith", "We will build the homes this city needs.")]),
+    # negatives: a colon after a common noun, a dash inside a sentence
+    ("Warning: ‘Do not enter the site after dark under any circumstances.’", []),
+    ("The vote — held on Tuesday after a long debate — was close.", []),
+    # --- reported speech that runs on into the next sentence without a verb of its own
+    ("Jane Smith said the council would cut bus routes next year. The savings would pay for road repairs "
+     "across the county.",
+     [("indirect", "Jane Smith", "the council would cut bus routes next year"),
+      ("indirect", "Jane Smith", "The savings would pay for road repairs across the county.")]),
+    # negative: a plain statement of fact after reported speech is the writer's
+    ("Jane Smith said the council would cut bus routes next year. The council meets on Tuesday in Leeds.",
+     [("indirect", "Jane Smith", "the council would cut bus routes next year")]),
+    # --- attributed beliefs and claims
+    ("Jane Smith believes that the cuts will hurt the poorest families in the county.",
+     [("indirect", "Jane Smith", "the cuts will hurt the poorest families in the county")]),
+    ("Tom Reed warned that the bridge could close within a year.",
+     [("indirect", "Tom Reed", "the bridge could close within a year")]),
+    # negatives: a belief of nobody in particular, a wish with no clause
+    ("Many people think the minister might lose his seat at the election.", []),
+    ("Jane Smith wants the council to act on the bus routes.", []),
+    # --- questions put by a speaker
+    ("Jane Smith asked whether the council had consulted residents at all.",
+     [("indirect", "Jane Smith", "the council had consulted residents at all")]),
+    ("‘Who will pay for all of this?’ asked Tom Reed.", [("direct", "Tom Reed", "Who will pay for all of this?")]),
+    # negative: a question put to people, nobody asking
+    ("Residents were asked whether they used the bus.", []),
+]
+
+
+@pytest.mark.parametrize("text, expected", CASES, ids=[c[0][:40] for c in CASES])
+def test_uk_statements_table(nlp, text, expected):
+    got, _ = run(nlp, text)
+    assert got == expected
