@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from itertools import accumulate
 
@@ -18,7 +19,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extract.actors import ActorIndex, Cluster, clean_name
 from kg.extract.nlp import text_of
-from kg.extract.lexicon import Lexicons, lexicons
+from kg.extract.lexicon import Lexicons, lexicons, load_yaml
 
 OPENERS = {"“", "«", "„", '"', "‘‘", "''"}
 CLOSERS = {"”", "»"}
@@ -180,6 +181,16 @@ class _Attributor:
             return None  # words inside a quote do not speak
         if tok.lower_ in lex.non_speakers or tok.lemma_.lower() in lex.non_speakers:
             return None
+        if tok.lemma_.lower() in _document_nouns() and tok.pos_ == "NOUN":
+            # "the letter said", "a statement from the Home Office said": a document speaks for its author
+            for child in tok.children:
+                if child.dep_ == "poss":
+                    return self.speaker_of_token(child)
+                if child.dep_ == "prep" and child.lower_ in ("from", "by", "of"):
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj":
+                            return self.speaker_of_token(pobj, speech)
+            return None
         left = min(t.idx for t in tok.subtree)
         right = max(t.idx + len(t) for t in tok.subtree)
         # do not let a long subject swallow a clause: use the token's own noun phrase
@@ -219,7 +230,10 @@ class _Attributor:
                 return known
             name = " ".join(w for w in clean_name(name).split() if w.lower().rstrip(".") not in lex.honorifics)
             if name and name.lower() not in lex.non_speakers:
-                return index.add_actor(name, "person", parts[0].idx, parts[-1].idx + len(parts[-1]))
+                kind = _proper_kind(tok, name)
+                if kind is None:
+                    return None  # a place or a building does not speak
+                return index.add_actor(name, kind, parts[0].idx, parts[-1].idx + len(parts[-1]))
         if low in lex.role_nouns or low in lex.speaker_nouns:
             det = [c for c in tok.children if c.dep_ == "det"]
             definite = bool(det) and det[0].lower_ == "the" and tok.tag_ == "NN"
@@ -308,6 +322,24 @@ class _Attributor:
     def note_speaker(self, cluster: Cluster, pos: int) -> None:
         self.last_speaker, self.last_speaker_pos = cluster, pos
         self.last_speaker_para = self.para_of(pos)
+
+
+@lru_cache(maxsize=1)
+def _document_nouns() -> frozenset[str]:
+    return frozenset(str(w).lower() for w in load_yaml("reporting.yaml").get("document_nouns", []))
+
+
+def _proper_kind(tok: Token, name: str) -> str | None:
+    """The type of an actor found as a proper-noun speaker: an organisation when the model tags it ORG or as a
+    group (NORP: "Labour"), when it names a place speaking as an institution (GPE: "Ottawa said") or when its
+    last word is an organisation's ("Kent County Council"); None for other places (LOC, FAC) and buildings."""
+    from kg.extract.actors import organisation_words
+
+    if tok.ent_type_ in ("LOC", "FAC"):
+        return None
+    if tok.ent_type_ in ("ORG", "NORP", "GPE") or name.split()[-1].lower() in organisation_words():
+        return "organisation"
+    return "person"
 
 
 def _is_reporting(tok: Token, lex: Lexicons) -> bool:
@@ -435,13 +467,13 @@ def _speak_chains(quotes: list[QuoteSpan], by_quote: dict[int, Found | None], at
     settle()
 
 
-_BACKSHIFT = {"would", "could", "might", "should", "'d", "’d"}
+_BACKSHIFT = {"would", "'d", "’d"}  # could, might and should are as often the writer's own
 
 
 def _run_on(doc: Doc, att: _Attributor, quoted: list[bool], found: list[Found], lex: Lexicons) -> None:
     """Reported speech goes on in the next sentence without a verb of saying when the sentence keeps the
     reported tense ("She said the council would cut routes. The savings would pay for repairs."): a sentence
-    right after an indirect statement (same paragraph, or the first of the next), with a backshifted modal on
+    right after an indirect statement in the same paragraph, with the backshifted "would" on
     its main verb, no quote, no verb of saying and no new named speaker, continues the same speaker."""
     text = att.text
     taken = sorted((f.start, f.end) for f in found)
@@ -457,8 +489,8 @@ def _run_on(doc: Doc, att: _Attributor, quoted: list[bool], found: list[Found], 
         if nxt.start < sent.end:
             continue
         between = text[sent.end_char:nxt.start_char]
-        if between.count("\n") > 0 and att.para_of(nxt.start_char) != att.para_of(f.start) + 1:
-            continue
+        if "\n" in between:
+            continue  # a new paragraph: reported speech runs on within its paragraph only
         words = [t for t in nxt if not t.is_punct and not t.is_space]
         if len(words) < 5 or not nxt.text.rstrip().endswith("."):
             continue
@@ -469,6 +501,8 @@ def _run_on(doc: Doc, att: _Attributor, quoted: list[bool], found: list[Found], 
                                                    for c in root.children)):
             continue
         subj = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subj and subj[0].lower_ in ("one", "this", "that", "these", "those", "another"):
+            continue  # "One would be a temporary measure": the writer's, about things just named
         if subj and (other := att.index.at(subj[0].idx, subj[0].idx + len(subj[0]))) is not None \
                 and other is not f.speaker and other.type == "person":
             continue  # a new person does the would-ing: the writer's sentence about them
@@ -535,6 +569,9 @@ def _attribute_quote(doc: Doc, q: QuoteSpan, att: _Attributor, quoted: list[bool
     before = [t for t in frame if t.idx < q.start]
     if before and before[-1].lemma_.lower() in NAMING_VERBS:
         return None
+    line_start = text.rfind("\n", 0, q.open_mark) + 1
+    if _LINK_LABEL.match(text, line_start):
+        return None  # "READ MORE: ... ‘...’": a link to another story
     labelled = _labelled_speaker(doc, q, att, quoted)
     if labelled is not None:
         return Found(q.start, q.end, "direct", labelled[0], labelled[1], 0.8, paragraph=q.paragraph)
@@ -564,6 +601,8 @@ def _attribute_quote(doc: Doc, q: QuoteSpan, att: _Attributor, quoted: list[bool
     if whole_paragraph or (q.paragraph - att.last_speaker_para <= 1 and n_words >= 8 and not verbs
                            and _starts_paragraph(text, p_start, q.open_mark)):
         # a floating quote: it continues the previous speaker
+        if n_words <= 5 and whole_paragraph and not any(t.pos_ in ("VERB", "AUX") for t in span):
+            return None  # a quoted subheading ("‘Life-changing and heartbreaking’."), no continuation
         if att.last_speaker is not None and q.paragraph - att.last_speaker_para <= 2:
             return Found(q.start, q.end, "direct", att.last_speaker, "continuation", 0.75, paragraph=q.paragraph)
         return None
@@ -605,6 +644,7 @@ def _attribute_quote(doc: Doc, q: QuoteSpan, att: _Attributor, quoted: list[bool
     return None
 
 
+_LINK_LABEL = re.compile(r"\s*[A-Z][A-Z ]{2,}:\s")  # "READ MORE: ", "WATCH: "
 # "— Sarah Jones, council leader": a dash, then a name (and maybe a role after a comma), ending the paragraph
 _DASH_TAIL = re.compile(r"[\s,]*[—–]\s*([^\W\d][^,;:()\n]{1,60}?)\s*(?:,[^\n]{0,120})?\s*[.]?\s*$")
 # "Smith: ‘...’": a short label and a colon, opening the paragraph or the sentence
@@ -647,8 +687,8 @@ def _label_actor(doc: Doc, start: int, end: int, att: _Attributor, quoted: list[
     known = att.index.at(span.start_char, span.end_char)
     if known is not None:
         return known
-    if span[0].pos_ == "PRON":
-        return None
+    if span[0].pos_ == "PRON" or (span.text.isupper() and len(span.text) > 5):
+        return None  # a pronoun, or a label in capitals ("READ MORE:")
     return att.speaker_of_token(span.root)
 
 
@@ -739,8 +779,10 @@ def _reported(doc: Doc, verb: Token, att: _Attributor, quoted: list[bool],
             return None
         if subj.dep_ == "nsubjpass" and subj.head == verb:
             return None  # "Residents were asked whether ...": the passive subject is the hearer, not the speaker
-        if belief and not _named(subj, att):
-            return None  # "many people think ...": a view of nobody in particular, not an attributed claim
+        if belief and not (_named(subj, att) and _that_clause(comps[0])):
+            # "many people think ...": a view of nobody in particular; "she thinks it is ..." without "that":
+            # a passing view more often than a claim. "X believes that ..." is an attributed claim.
+            return None
     if obj is not None and quote_ranges.overlaps(start, end):
         return None
     line_start = text_of(doc).rfind("\n", 0, start) + 1
@@ -761,10 +803,12 @@ def _reported(doc: Doc, verb: Token, att: _Attributor, quoted: list[bool],
                  paragraph=att.para_of(start))
 
 
+def _that_clause(comp: Token) -> bool:
+    return any(c.dep_ == "mark" and c.lower_ == "that" for c in comp.children)
+
+
 def _named(tok: Token, att: _Attributor) -> bool:
-    """The token names an actor of the document (a name the model found) or is a personal pronoun."""
-    if tok.lower_ in ("he", "she", "they", "we", "i"):
-        return True
+    """The token names an actor of the document (a name the model found)."""
     return att.index.at(tok.idx, tok.idx + len(tok)) is not None or tok.ent_type_ in ("PERSON", "ORG")
 
 

@@ -56,7 +56,8 @@ CASES = [
      [("indirect", "Jane Smith", "the cuts will hurt the poorest families in the county")]),
     ("Tom Reed warned that the bridge could close within a year.",
      [("indirect", "Tom Reed", "the bridge could close within a year")]),
-    # negatives: a belief of nobody in particular, a wish with no clause
+    # negatives: a belief of nobody in particular, a passing view with no "that", a wish with no clause
+    ("Jane Smith thinks the cuts are unfair to the poorest families.", []),
     ("Many people think the minister might lose his seat at the election.", []),
     ("Jane Smith wants the council to act on the bus routes.", []),
     # --- questions put by a speaker

@@ -1,0 +1,66 @@
+"""Only actors (issue 12): headlines, bylines, photo credits, places, months and documents are no actors;
+organisations are typed as organisations; a doubled title is kept once. A table of (text, actors that must be
+there with their type, names that must not be actors), each rule with positive and negative rows."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.actors import furniture_line
+from tests.extract.test_statements import run
+
+CASES = [
+    # headlines and bylines
+    ("Councils Slam Government Over Housing Targets\n\nBy William Eichler\n\nSarah Jones said the targets were "
+     "wrong.", {"Sarah Jones": "person"}, {"Councils Slam Government", "William Eichler"}),
+    ("William Eichler, Local Government Reporter\n\nSarah Jones said the targets were wrong.",
+     {"Sarah Jones": "person"}, {"William Eichler", "Local Government"}),
+    # a person named in running text is an actor, even when the same line has no full stop
+    ("Jane Holt met William Eichler on Monday. Jane Holt said the targets were wrong.",
+     {"Jane Holt": "person", "William Eichler": "person"}, set()),
+    # photo credits
+    ("Photo: Credit: John Smith/PA\n\nJane Holt said the targets were wrong.", {"Jane Holt": "person"},
+     {"John Smith", "Credit"}),
+    # places
+    ("In Sittingbourne, residents said the station at Charing Cross was too busy.", {},
+     {"Sittingbourne", "Charing Cross"}),
+    ("Tom Lee, Labour MP for Leeds North, said the plan would fail.", {"Tom Lee": "person"}, {"Leeds North"}),
+    # a person whose surname is a place word is still a person
+    ("Mary Hill said the plan would fail.", {"Mary Hill": "person"}, set()),
+    # documents speak for their authors, or for nobody
+    ("The letter said the funding would end next year.", {}, {"letter"}),
+    ("A statement from the Home Office said the rules were clear.", {"Home Office": "organisation"},
+     {"statement"}),
+    # organisations typed as organisations, places speaking as institutions
+    ("Labour said the plan was a failure from the start.", {"Labour": "organisation"}, set()),
+    ("Tories said the plan was a failure from the start.", {"Tories": "organisation"}, set()),
+    ("Kent County Council said the plan was a failure.", {"Kent County Council": "organisation"}, set()),
+    # a doubled title is written once
+    ("Dame Dame Cressida Dick said the force would change.", {"Cressida Dick": "person"}, set()),
+]
+
+
+@pytest.mark.parametrize("text, present, absent", CASES, ids=[c[0][:40] for c in CASES])
+def test_only_actors(nlp, text, present, absent):
+    _, ex = run(nlp, text)
+    actors = {a.name: a.type for a in ex.actors}
+    for name, type_ in present.items():
+        assert actors.get(name) == type_, (name, actors)
+    assert not (set(actors) & absent), actors
+    for a in ex.actors:
+        assert not any(w.lower() == v.lower() for alias in a.aliases
+                       for w, v in zip(alias.split(), alias.split()[1:])), a.aliases
+
+
+@pytest.mark.parametrize("line, furniture", [
+    ("Councils Slam Government Over Housing Targets", True),
+    ("By William Eichler", True),
+    ("William Eichler, Local Government Reporter", True),
+    ("Photo: Jane Smith/PA", True),
+    ("MINISTERS TO LOSE POWERS OVER LONGER TERM", True),
+    ("Jane Holt said the targets were wrong.", False),
+    ("The council met on Monday and agreed the budget.", False),
+    ("“We will act,” she said.", False),
+])
+def test_furniture_lines(line, furniture):
+    assert furniture_line(line) is furniture
