@@ -247,6 +247,7 @@ class RunResult:
     failures: list[str] = field(default_factory=list)  # files in folders that could not be read
     skipped: list[Any] = field(default_factory=list)  # kg.ingest.Skipped
     set_aside: SetAside | None = None  # earlier extracts of documents not in this run, moved aside
+    undated: list[str] = field(default_factory=list)  # ids of the documents with no publication date
 
 
 def strongest_relations(graph, kind: str, limit: int = 5) -> list[dict[str, Any]]:
@@ -343,6 +344,7 @@ def run(corpus: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto"
         agreements=strongest_relations(graph, "Agreement"), conflicts=strongest_relations(graph, "Conflict"),
         counts=graph.counts(), failures=extracted.failures, skipped=extracted.skipped,
         set_aside=aside,
+        undated=sorted(e.document.id for e in extracts if e.document.kind == "article" and not e.document.published),
     )
     files["summary"] = out / "summary.md"
     extracts_io.atomic_write_text(files["summary"], summary_markdown(result))

@@ -201,3 +201,16 @@ def test_help_text_wraps_to_the_terminal_not_to_the_source(name, monkeypatch):
     for line, following in zip(text, text[1:]):
         if line and following:
             assert len(line) + 1 + len(following.split()[0]) > 76, (line, following)
+
+
+@pytest.mark.parametrize("text, reported", [
+    ("Buses to run again\n\nPublished 3 March 2022\n\nJane Holt said the buses would run again.", False),
+    ("Buses to run again\n\nJane Holt said the buses would run again.", True),
+])
+def test_extract_reports_undated_articles(tmp_path, text, reported):
+    src = tmp_path / "buses.txt"
+    src.write_text(text, encoding="utf-8")
+    result = invoke("extract", src, "--out", tmp_path / "x")
+    assert result.exit_code == 0, result.output
+    line = "1 document(s) without a publication date (none found in the text): buses"
+    assert (line in result.output) is reported

@@ -108,6 +108,15 @@ def _report_set_aside(aside: pipeline.SetAside | None) -> None:
         typer.echo(f"kg: {note}", err=True)
 
 
+def _report_undated(undated: list[str], quiet: bool) -> None:
+    """One line on stderr naming the documents that carry no publication date (they stay undated, not dated by
+    a guess): the first few by id and how many in all."""
+    if undated and not quiet:
+        shown = ", ".join(undated[:5]) + (f" and {len(undated) - 5} more" if len(undated) > 5 else "")
+        typer.echo(f"kg: {len(undated)} document(s) without a publication date (none found in the text): {shown}",
+                   err=True)
+
+
 def _fail_if_some_failed(failures: list[str], done: int, out: Path) -> None:
     """Files in folders that could not be read: one line each, a last line, exit 2 (the good ones are written)."""
     if not failures:
@@ -157,6 +166,8 @@ def extract_cmd(
     _report_skipped(done.skipped, quiet)
     _report_set_aside(done.set_aside)
     n_st = sum(len(e.statements) for e in done.extracts)
+    _report_undated(sorted(e.document.id for e in done.extracts
+                           if e.document.kind == "article" and not e.document.published), quiet)
     typer.echo(f"{len(done.extracts)} document(s), {n_st} statement(s) -> {out}/")
     _fail_if_some_failed(done.failures, len(done.extracts), out)
 
@@ -189,4 +200,5 @@ def run_cmd(
     _report_skipped(result.skipped, quiet)
     _report_set_aside(result.set_aside)
     typer.echo(pipeline.summary_markdown(result))
+    _report_undated(result.undated, quiet)
     _fail_if_some_failed(result.failures, result.documents, out / "extracts")

@@ -79,13 +79,15 @@ def _split_role(doc: Doc, tokens: list[Token], index: ActorIndex, lex: Lexicons)
         places = [doc[tokens[0].i:tokens[0].i + 1]]
     org_name: str | None = None
     role_tokens = tokens
+    if not orgs:
+        orgs = _named_elsewhere(doc, tokens, index, lex)
     if orgs:
         ent = orgs[-1]
         org_tokens = [t for t in ent]
         cut = [k for k, t in enumerate(org_tokens[:-1]) if t.text in ("'s", "’s", "'", "’")]
         if cut:
             ent = doc[org_tokens[cut[-1] + 1].i:ent.end]
-        org_name = clean_name(ent.text)
+        org_name = getattr(ent, "org_name", None) or clean_name(ent.text)
         cluster = index.by_name(org_name)
         if cluster is not None and cluster.type == "organisation":
             org_name = cluster.name
@@ -110,6 +112,47 @@ def _split_role(doc: Doc, tokens: list[Token], index: ActorIndex, lex: Lexicons)
         return None
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
     return Role(role=role, organisation=org_name, start=start, end=end)
+
+
+class _OrgWords:
+    """Words of a role phrase that stand for an organisation the document names elsewhere; quacks like the
+    entity span ``_split_role`` takes (``start``, ``end``, iteration, ``text``) and carries the full name."""
+
+    def __init__(self, doc: Doc, start: int, end: int, org_name: str):
+        self.doc, self.start, self.end, self.org_name = doc, start, end, org_name
+        self.text = org_name
+
+    def __iter__(self):
+        return iter(self.doc[self.start:self.end])
+
+
+def _named_elsewhere(doc: Doc, tokens: list[Token], index: ActorIndex, lex: Lexicons) -> list:
+    """The organisation of a role phrase that names none outright: a word that is an organisation of the
+    document or a group the model tags (NORP: "Labour MP"), or a common noun that ends the name of exactly one
+    organisation of the document ("the council's transport lead" in an article about Kent County Council)."""
+    from kg.extract.actors import organisation_words
+
+    role_heads = {t.i for t in tokens if t.lower_ in lex.role_nouns or t.lemma_.lower() in lex.role_nouns}
+    for t in tokens:
+        if t.i in role_heads or t.is_punct:
+            continue
+        if t.pos_ == "PROPN" and t.is_title:
+            cluster = index.by_name(t.text)
+            if cluster is not None and cluster.type == "organisation" or t.ent_type_ == "NORP":
+                name = cluster.name if cluster is not None else t.text
+                return [_OrgWords(doc, t.i, t.i + 1, name)]
+    words = organisation_words()
+    orgs = [c for c in index.clusters.values() if c.type == "organisation"]
+    for t in tokens:
+        if t.i in role_heads or t.pos_ != "NOUN" or t.lemma_.lower() not in words:
+            continue
+        owners = [c for c in orgs if c.name.split()[-1].lower() in (t.lower_, t.lemma_.lower())]
+        if len(owners) == 1:
+            end = t.i + 1
+            if end < len(doc) and doc[end].text in ("'s", "’s", "'", "’"):
+                end += 1
+            return [_OrgWords(doc, t.i, end, owners[0].name)]
+    return []
 
 
 def _mention_tokens(doc: Doc, m: Mention) -> Span | None:

@@ -190,7 +190,17 @@ class _Attributor:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj":
                             return self.speaker_of_token(pobj, speech)
-            return None
+                if child.dep_ == "acl":  # "a statement e-mailed to The Globe by Reagan Ruslim"
+                    for agent in child.children:
+                        if agent.dep_ == "agent" or (agent.dep_ == "prep" and agent.lower_ == "by"):
+                            for pobj in agent.children:
+                                if pobj.dep_ == "pobj":
+                                    return self.speaker_of_token(pobj, speech)
+            names = [c for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+            if names:  # "the RCMP statement", "the Sensei website"
+                return self.speaker_of_token(names[-1], speech)
+            # "the release said": the organisation that spoke or was named last (as "it said" resolves)
+            return index.pronoun("it", tok.idx, self.last_speaker, self.last_speaker_pos)
         left = min(t.idx for t in tok.subtree)
         right = max(t.idx + len(t) for t in tok.subtree)
         # do not let a long subject swallow a clause: use the token's own noun phrase

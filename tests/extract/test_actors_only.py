@@ -64,3 +64,28 @@ def test_only_actors(nlp, text, present, absent):
 ])
 def test_furniture_lines(line, furniture):
     assert furniture_line(line) is furniture
+
+
+@pytest.mark.parametrize("text, name, expected", [
+    # an organisation the document names elsewhere
+    ("Kent County Council met on Monday. The council's transport lead, Jane Holt, said buses would run.",
+     "Jane Holt", [("transport lead", "Kent County Council")]),
+    ("Kent County Council met on Monday. Ann Bell, the council leader, said buses would run.",
+     "Ann Bell", [("leader", "Kent County Council")]),
+    # a title before the name
+    ("Home Secretary Priti Patel said the plan works.", "Priti Patel", [("Home Secretary", None)]),
+    # a party the document names as an organisation
+    ("Labour said no. Tom Lee, Labour MP for Leeds North, said the plan would fail.", "Tom Lee",
+     [("MP for Leeds North", "Labour")]),
+    # "who leads ..."
+    ("Mary Fox, who leads Kent County Council, said yes.", "Mary Fox", [("leader", "Kent County Council")]),
+    # negatives: two councils, no guess; no organisation named anywhere, none made up
+    ("Kent County Council and Leeds City Council met. Ann Bell, the council leader, said buses would run.",
+     "Ann Bell", [("council leader", None)]),
+    ("Ann Bell, the council leader, said buses would run.", "Ann Bell", [("council leader", None)]),
+    ("Mary Fox, who lives in Kent, said yes.", "Mary Fox", []),
+])
+def test_role_shapes(nlp, text, name, expected):
+    _, ex = run(nlp, text)
+    (actor,) = [a for a in ex.actors if a.name == name]
+    assert [(r.role, r.organisation) for r in actor.roles] == expected
