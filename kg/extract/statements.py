@@ -192,14 +192,17 @@ class _Attributor:
                             return self.speaker_of_token(pobj, speech)
                 if child.dep_ == "acl":  # "a statement e-mailed to The Globe by Reagan Ruslim"
                     for agent in child.children:
-                        if agent.dep_ == "agent" or (agent.dep_ == "prep" and agent.lower_ == "by"):
+                        if agent.dep_ == "agent" or (agent.dep_ == "prep" and agent.lower_ in ("by", "from")):
                             for pobj in agent.children:
                                 if pobj.dep_ == "pobj":
                                     return self.speaker_of_token(pobj, speech)
             names = [c for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
             if names:  # "the RCMP statement", "the Sensei website"
                 return self.speaker_of_token(names[-1], speech)
-            # "the release said": the organisation that spoke or was named last (as "it said" resolves)
+            # "A statement said ...": the speaker just before (in this paragraph or the one before), else the
+            # organisation that spoke or was named last (as "it said" resolves)
+            if self.last_speaker is not None and self.para_of(tok.idx) - self.last_speaker_para <= 1:
+                return self.last_speaker
             return index.pronoun("it", tok.idx, self.last_speaker, self.last_speaker_pos)
         left = min(t.idx for t in tok.subtree)
         right = max(t.idx + len(t) for t in tok.subtree)
@@ -223,15 +226,17 @@ class _Attributor:
         found = index.at(tok.idx, tok.idx + len(tok))
         if found is not None:
             return found
+        low = tok.lemma_.lower()
+        role_subject = tok.pos_ == "NOUN" and tok.tag_ == "NN" and low in lex.role_nouns and \
+            any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children)
         found = index.at(left, right)
-        if found is not None:
-            return found
+        if found is not None and not (role_subject and found.type == "organisation"):
+            return found  # (but "the founder of Studiocomix Press" is no organisation: see below)
         for child in tok.children:  # "the founder of the shop, Ana Ruiz"
             if child.dep_ == "appos" and child.pos_ == "PROPN":
                 found = self.speaker_of_token(child, speech)
                 if found is not None:
                     return found
-        low = tok.lemma_.lower()
         if (tok.pos_ == "PROPN" or tok.pos_ == "PRON" and tok.lower_ not in _PRONOUN_WORDS) and tok.text[:1].isupper():
             parts = [t for t in tok.subtree if t.dep_ in ("compound", "flat") or t.i == tok.i]
             name = " ".join(t.text for t in parts)
@@ -251,6 +256,9 @@ class _Attributor:
                 by_role = index.by_role_noun(low, tok.idx)
                 if by_role is not None:
                     return by_role
+                recent = self._recent_person(tok)
+                if recent is not None:
+                    return recent
             spokes = low in lex.spokes_nouns
             # "a spokesperson for the Home Office" -> the Home Office
             for child in tok.children:
@@ -269,6 +277,26 @@ class _Attributor:
             if name and name.lower() not in lex.non_speakers:
                 return index.add_actor(name, "organisation" if tok.tag_ in ("NNS", "NNPS") else "person")
         return None
+
+    def _recent_person(self, tok: Token) -> Cluster | None:
+        """The person a definite role noun refers back to when no one holds that role by name: "I'm talking
+        about Ana Ruiz, who ... “...,” says the founder of the shop" -> the person named last before it, in its
+        paragraph or the one before, by a full name, and not inside the role phrase itself."""
+        para = self.para_of(tok.idx)
+        first = self.paras[max(0, para - 1)][0]
+        inside = (min(t.idx for t in tok.subtree), max(t.idx + len(t) for t in tok.subtree))
+        for m, c in reversed(self.index._between(first, tok.idx - 1)):
+            if inside[0] <= m.start < inside[1] or (self.quoted is not None and self._in_quote(m.start)):
+                continue
+            if c.type == "person" and len(c.name.split()) > 1:
+                return c
+            if c.type == "person":
+                return None
+        return None
+
+    def _in_quote(self, pos: int) -> bool:
+        span = self.doc.char_span(pos, pos + 1, alignment_mode="expand")
+        return span is not None and len(span) > 0 and bool(self.quoted and self.quoted[span[0].i])
 
     def _noun_phrase(self, tok: Token) -> str:
         """The speaker's whole noun phrase, determiners dropped: "one veteran of the infrastructure projects",
@@ -608,6 +636,13 @@ def _attribute_quote(doc: Doc, q: QuoteSpan, att: _Attributor, quoted: list[bool
                              paragraph=q.paragraph)
         if not whole_paragraph and any(c[2] is not None for c in cands):
             return None  # a reporting verb whose subject is no actor ("the plan notes ..."): not a statement
+    if att.last_speaker is not None and q.paragraph == att.last_speaker_para and n_words >= 4 \
+            and att.last_speaker_pos <= q.open_mark:
+        # the next sentence of the same speaker: “...,” says Tom Lee, who ran the shop. “We were ready.”
+        gap = text[att.last_speaker_pos:q.open_mark]
+        if len(gap.split()) <= 20 and re.search(r"[.!?]\s*$", gap) and len(re.findall(r"[.!?]\s", gap)) <= 1 \
+                and not any(_is_reporting(t, lex) for t in verbs if t.idx > q.end):
+            return Found(q.start, q.end, "direct", att.last_speaker, "continuation", 0.7, paragraph=q.paragraph)
     if whole_paragraph or (q.paragraph - att.last_speaker_para <= 1 and n_words >= 8 and not verbs
                            and _starts_paragraph(text, p_start, q.open_mark)):
         # a floating quote: it continues the previous speaker

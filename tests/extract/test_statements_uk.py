@@ -64,6 +64,12 @@ CASES = [
     ("Jane Smith asked whether the council had consulted residents at all.",
      [("indirect", "Jane Smith", "the council had consulted residents at all")]),
     ("‘Who will pay for all of this?’ asked Tom Reed.", [("direct", "Tom Reed", "Who will pay for all of this?")]),
+    # --- a definite role noun refers back to the person just named, not to the organisation in its phrase
+    ("I talked to Sarah Jones, who moved here in 2005.\n\n“We only sell local comics,” says the founder of "
+     "Studio Press, which opened last year.", [("direct", "Sarah Jones", "We only sell local comics,")]),
+    # negative: nobody named before it: the role phrase is the speaker, not the organisation
+    ("Studio Press opened last year.\n\n“We only sell local comics,” says the founder of Studio Press.",
+     [("direct", "founder of Studio Press", "We only sell local comics,")]),
     # negative: a question put to people, nobody asking
     ("Residents were asked whether they used the bus.", []),
 ]
@@ -71,5 +77,23 @@ CASES = [
 
 @pytest.mark.parametrize("text, expected", CASES, ids=[c[0][:40] for c in CASES])
 def test_uk_statements_table(nlp, text, expected):
+    got, _ = run(nlp, text)
+    assert got == expected
+
+SAME_SPEAKER = [
+    # a quoted sentence right after a speaker's quote and its attribution, in the same paragraph
+    ("“We only sell local comics,” says Sarah Jones, who moved here in 2005. “Most of them are made in town.”",
+     [("direct", "Sarah Jones", "We only sell local comics,"),
+      ("direct", "Sarah Jones", "Most of them are made in town.")]),
+    # negative: a quote with an attribution of its own keeps it
+    ("“We only sell local comics,” says Sarah Jones, who moved here in 2005. “Most of them are made in town,” "
+     "Tom Reed said.",
+     [("direct", "Sarah Jones", "We only sell local comics,"),
+      ("direct", "Tom Reed", "Most of them are made in town,")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", SAME_SPEAKER, ids=[c[0][:40] for c in SAME_SPEAKER])
+def test_same_speaker_next_sentence(nlp, text, expected):
     got, _ = run(nlp, text)
     assert got == expected
