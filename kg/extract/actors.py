@@ -154,6 +154,9 @@ def find_mentions(doc: Doc, lex: Lexicons | None = None) -> list[Mention]:
             continue
         if ent.label_ in PERSON_LABELS and len(ent) == 1 and ent.text.isupper() and len(ent.text) > 3:
             continue  # "LONGER": a word in capitals, no name
+        if ent.text.isupper() and not text[line_start:ent.start_char].strip() and \
+                re.match(r"\s*(?:,[^—–\n]{0,40})?[—–-]", text[ent.end_char:ent.end_char + 45]):
+            continue  # a dateline: "LEEDS — ...", "OTTAWA, Ont. — ..."
         if ent.label_ in PERSON_LABELS and _is_title_of_next(doc, ent, ents[n + 1:n + 2], lex):
             continue  # "London Victims’ Commissioner Claire Waxman": a title, not a person
         tokens = list(ent)

@@ -182,28 +182,7 @@ class _Attributor:
         if tok.lower_ in lex.non_speakers or tok.lemma_.lower() in lex.non_speakers:
             return None
         if tok.lemma_.lower() in _document_nouns() and tok.pos_ == "NOUN":
-            # "the letter said", "a statement from the Home Office said": a document speaks for its author
-            for child in tok.children:
-                if child.dep_ == "poss":
-                    return self.speaker_of_token(child)
-                if child.dep_ == "prep" and child.lower_ in ("from", "by", "of"):
-                    for pobj in child.children:
-                        if pobj.dep_ == "pobj":
-                            return self.speaker_of_token(pobj, speech)
-                if child.dep_ == "acl":  # "a statement e-mailed to The Globe by Reagan Ruslim"
-                    for agent in child.children:
-                        if agent.dep_ == "agent" or (agent.dep_ == "prep" and agent.lower_ in ("by", "from")):
-                            for pobj in agent.children:
-                                if pobj.dep_ == "pobj":
-                                    return self.speaker_of_token(pobj, speech)
-            names = [c for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
-            if names:  # "the RCMP statement", "the Sensei website"
-                return self.speaker_of_token(names[-1], speech)
-            # "A statement said ...": the speaker just before (in this paragraph or the one before), else the
-            # organisation that spoke or was named last (as "it said" resolves)
-            if self.last_speaker is not None and self.para_of(tok.idx) - self.last_speaker_para <= 1:
-                return self.last_speaker
-            return index.pronoun("it", tok.idx, self.last_speaker, self.last_speaker_pos)
+            return self.document_owner(tok, speech)
         left = min(t.idx for t in tok.subtree)
         right = max(t.idx + len(t) for t in tok.subtree)
         # do not let a long subject swallow a clause: use the token's own noun phrase
@@ -277,6 +256,34 @@ class _Attributor:
             if name and name.lower() not in lex.non_speakers:
                 return index.add_actor(name, "organisation" if tok.tag_ in ("NNS", "NNPS") else "person")
         return None
+
+    def document_owner(self, tok: Token, speech: bool = False, fallback: bool = True) -> Cluster | None:
+        """The author a document noun speaks for: "the letter said", "a statement from the Home Office said",
+        "the council's letter", "a statement e-mailed by X", "the RCMP statement"; with ``fallback``, a
+        document with no author named speaks for the speaker just before or the organisation named last."""
+        for child in tok.children:
+            if child.dep_ == "poss":
+                return self.speaker_of_token(child)
+            if child.dep_ == "prep" and child.lower_ in ("from", "by", "of"):
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        return self.speaker_of_token(pobj, speech)
+            if child.dep_ == "acl":  # "a statement e-mailed to The Globe by Reagan Ruslim"
+                for agent in child.children:
+                    if agent.dep_ == "agent" or (agent.dep_ == "prep" and agent.lower_ in ("by", "from")):
+                        for pobj in agent.children:
+                            if pobj.dep_ == "pobj":
+                                return self.speaker_of_token(pobj, speech)
+        names = [c for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+        if names:  # "the RCMP statement", "the Sensei website"
+            return self.speaker_of_token(names[-1], speech)
+        # "A statement said ...": the speaker just before (in this paragraph or the one before), else the
+        # organisation that spoke or was named last (as "it said" resolves)
+        if not fallback:
+            return None
+        if self.last_speaker is not None and self.para_of(tok.idx) - self.last_speaker_para <= 1:
+            return self.last_speaker
+        return self.index.pronoun("it", tok.idx, self.last_speaker, self.last_speaker_pos)
 
     def _recent_person(self, tok: Token) -> Cluster | None:
         """The person a definite role noun refers back to when no one holds that role by name: "I'm talking
@@ -763,6 +770,10 @@ def _reported(doc: Doc, verb: Token, att: _Attributor, quoted: list[bool],
     else:
         lemma = verb.lemma_.lower()
         comps = [c for c in verb.children if c.dep_ in ("ccomp",) and c.i != verb.i]
+        # the clause after the verb, not a word before it the parser hung there ("OTTAWA — X says ...")
+        after = [c for c in comps if c.i > verb.i]
+        if after and len(after) < len(comps):
+            comps = after + [c for c in comps if c.i < verb.i and len(list(c.subtree)) >= 3]
         if not comps:
             # "said in a statement that ...": the parser hangs the clause on the noun of the phrase
             for prep in (c for c in verb.children if c.dep_ == "prep" and c.i > verb.i):
@@ -785,6 +796,10 @@ def _reported(doc: Doc, verb: Token, att: _Attributor, quoted: list[bool],
                 objs = [c for c in verb.children if c.dep_ == "dobj" and verb.i < c.i < comp.i]
                 if objs:
                     tokens = sorted(set(tokens) | set(objs[0].subtree), key=lambda t: t.i)
+        elif (told := _told_to(verb)) is not None:
+            # "BC Hydro reminded customers to consider food safety": what the hearer is told to do
+            cut = set()
+            tokens = told
         elif _parenthetical(verb) and not any(quoted[t.i] for t in verb.sent):
             # "Meeting the costs can be impossible, she said, especially for refugees.": the sentence around it,
             # less the verb and its speaker
@@ -808,7 +823,7 @@ def _reported(doc: Doc, verb: Token, att: _Attributor, quoted: list[bool],
             return None
         if lemma in lex.weak and characterisation is None:
             return None
-        if quoted[tokens[0].i] or tokens[0].text in OPENERS:
+        if not tokens or quoted[tokens[0].i] or tokens[0].text in OPENERS:
             return None  # the clause opens with a quote: the quote is the statement
         belief = lemma in lex.cognition and lemma not in lex.speech
         if belief and not comps:
@@ -835,7 +850,12 @@ def _reported(doc: Doc, verb: Token, att: _Attributor, quoted: list[bool],
     line = text_of(doc)[line_start:line_end if line_end >= 0 else len(text_of(doc))].strip()
     if line and line[-1] not in ".!?\"”’)…:" and len(line.split()) < 20:
         return None  # a headline or a link line, not running text
-    speaker = att.speaker_of_token(subj, speech=cue in ("say", "tell") and subj.head == verb)
+    if cue == "according to" and (subj.lemma_.lower() in att.lex.non_speakers or
+                                  subj.lemma_.lower() in _document_nouns()) and subj.pos_ == "NOUN":
+        speaker = att.document_owner(subj, speech=True, fallback=False)  # "according to the X study"
+    else:
+        speaker = att.speaker_of_token(subj, speech=cue in ("say", "tell", "according to") and
+                                       (subj.head == verb or cue == "according to"))
     if speaker is None and verb.tag_ == "VBG":
         # "X argued that A, noting B": the participle's speaker is the reporting verb's
         for anc in verb.ancestors:
@@ -846,6 +866,22 @@ def _reported(doc: Doc, verb: Token, att: _Attributor, quoted: list[bool],
         return None
     return Found(start, end, "indirect", speaker, cue, 0.7, frame=_frame(verb, quoted),
                  paragraph=att.para_of(start))
+
+
+def _told_to(verb: Token) -> list[Token] | None:
+    """The infinitive a verb of telling puts to its hearer ("urged residents to conserve water", "warned the
+    public not to speculate"), three words or more; None for other shapes."""
+    if verb.lemma_.lower() not in HEARER_VERBS or not any(c.dep_ == "dobj" for c in verb.children):
+        return None
+    for c in verb.children:
+        if c.dep_ == "xcomp" and c.i > verb.i and c.pos_ in ("VERB", "AUX") and \
+                any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+            tokens = sorted(c.subtree, key=lambda t: t.i)
+            while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
+                tokens = tokens[:-1]
+            if len(tokens) >= 3:
+                return tokens
+    return None
 
 
 def _that_clause(comp: Token) -> bool:

@@ -64,6 +64,26 @@ CASES = [
     ("Jane Smith asked whether the council had consulted residents at all.",
      [("indirect", "Jane Smith", "the council had consulted residents at all")]),
     ("‘Who will pay for all of this?’ asked Tom Reed.", [("direct", "Tom Reed", "Who will pay for all of this?")]),
+    # --- "according to" names a source in any noun phrase, a study by its owner
+    ("Those sectors are the best bets for young people looking for a first job, according to the Civic Action "
+     "study.", [("indirect", "Civic Action", "Those sectors are the best bets for young people looking for a "
+                "first job")]),
+    ("The senators began approaching colleagues after the election, according to a person familiar with the "
+     "talks.", [("indirect", "person familiar with the talks", "The senators began approaching colleagues after "
+                "the election")]),
+    # negative: a study with no owner named is no source
+    ("Those sectors are the best bets for young people looking for a first job, according to the study.", []),
+    # --- what a speaker tells a hearer to do
+    ("The water board reminded customers to boil their water before drinking it.",
+     [("indirect", "water board", "to boil their water before drinking it")]),
+    ("Police warned the public not to speculate about the case.",
+     [("indirect", "Police", "not to speculate about the case")]),
+    # negatives: a verb that is no telling; too short to be a statement
+    ("The council forced residents to leave their homes in the storm.", []),
+    ("Jane Smith told him to go.", []),
+    # --- a dateline before the speaker is not what is said
+    ("LEEDS — Council leader Jane Smith says the bus routes will be cut next year.",
+     [("indirect", "Jane Smith", "the bus routes will be cut next year")]),
     # --- a definite role noun refers back to the person just named, not to the organisation in its phrase
     ("I talked to Sarah Jones, who moved here in 2005.\n\n“We only sell local comics,” says the founder of "
      "Studio Press, which opened last year.", [("direct", "Sarah Jones", "We only sell local comics,")]),
