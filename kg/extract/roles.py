@@ -228,12 +228,27 @@ def find_roles(doc: Doc, mentions: list[Mention], index: ActorIndex,
                 yield m, role
 
 
+def _sentence_organisation(doc: Doc, role: Role, index: ActorIndex) -> str | None:
+    """The one organisation named in the sentence of a role that names none ("the force ... prompted the
+    resignation of Commissioner Jane Smith ... the Met Police"); None when there are none or several."""
+    span = doc.char_span(role.start, role.end, alignment_mode="expand") if role.start is not None else None
+    if span is None or not len(span):
+        return None
+    sent = span[0].sent
+    found = {id(c): c for m, c in index._between(sent.start_char, sent.end_char - 1)
+             if c.type == "organisation" and m.end <= sent.end_char}
+    return next(iter(found.values())).name if len(found) == 1 else None
+
+
 def attach_roles(doc: Doc, mentions: list[Mention], index: ActorIndex, lex: Lexicons | None = None) -> None:
-    """Find roles and attach each to its person's cluster, once per (role, organisation)."""
+    """Find roles and attach each to its person's cluster, once per (role, organisation). A role that names no
+    organisation takes the one organisation its sentence names, if there is exactly one."""
     for m, role in find_roles(doc, mentions, index, lex):
         cluster = index.at(m.start, m.end)
         if cluster is None or cluster.type != "person":
             continue
+        if role.organisation is None and not any(w in role.role.lower().split() for w in ("of", "for", "at")):
+            role.organisation = _sentence_organisation(doc, role, index)
         key = (role.role.lower(), (role.organisation or "").lower())
         if all((r.role.lower(), (r.organisation or "").lower()) != key for r in cluster.roles):
             cluster.roles.append(role)

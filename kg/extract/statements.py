@@ -208,14 +208,21 @@ class _Attributor:
         low = tok.lemma_.lower()
         role_subject = tok.pos_ == "NOUN" and tok.tag_ == "NN" and low in lex.role_nouns and \
             any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children)
-        found = index.at(left, right)
-        if found is not None and not (role_subject and found.type == "organisation"):
-            return found  # (but "the founder of Studiocomix Press" is no organisation: see below)
-        for child in tok.children:  # "the founder of the shop, Ana Ruiz"
+        for child in tok.children:  # "the founder of the shop, Ana Ruiz", "Tom Lee's father, Joseph"
             if child.dep_ == "appos" and child.pos_ == "PROPN":
                 found = self.speaker_of_token(child, speech)
                 if found is not None:
                     return found
+        if tok.pos_ == "NOUN":
+            # a common noun's own phrase, not its possessor or the object of its preposition: "Tom Lee's staff"
+            # and "the founder of Studio Press" are neither Tom Lee nor Studio Press
+            aside = {t.i for c in tok.children if c.dep_ in ("poss", "prep") for t in c.subtree}
+            own = [t for t in np_tokens if t.i not in aside]
+            found = index.at(min(t.idx for t in own), max(t.idx + len(t) for t in own)) if own else None
+        else:
+            found = index.at(left, right)
+        if found is not None and not (role_subject and found.type == "organisation"):
+            return found
         if (tok.pos_ == "PROPN" or tok.pos_ == "PRON" and tok.lower_ not in _PRONOUN_WORDS) and tok.text[:1].isupper():
             parts = [t for t in tok.subtree if t.dep_ in ("compound", "flat") or t.i == tok.i]
             name = " ".join(t.text for t in parts)
@@ -322,8 +329,11 @@ class _Attributor:
         walk(tok)
         words.sort(key=lambda t: t.i)
         run = [w for w in words if tok.left_edge.i <= w.i <= tok.right_edge.i]
-        while run and (run[0].dep_ in ("det", "poss") or run[0].is_punct):
-            run = run[1:]
+        while run and (run[0].dep_ == "det" or run[0].is_punct):
+            run = run[1:]  # (a possessor stays: "Tom Lee's staff" is not Tom Lee nor any staff)
+        if run and run[0].dep_ == "poss" and run[0].lower_ in _PRONOUN_WORDS | {"his", "her", "its", "their",
+                                                                                "our", "my", "your"}:
+            run = run[1:]  # "his staff" -> "staff"
         while run and (run[-1].is_punct or run[-1].dep_ in ("cc", "prep")):
             run = run[:-1]
         if not run or len(run) > 10:

@@ -89,3 +89,17 @@ def test_role_shapes(nlp, text, name, expected):
     _, ex = run(nlp, text)
     (actor,) = [a for a in ex.actors if a.name == name]
     assert [(r.role, r.organisation) for r in actor.roles] == expected
+
+
+@pytest.mark.parametrize("text, name, expected", [
+    # a bare title takes the one organisation its sentence names
+    ("The force faced scandals which prompted the resignation of Commissioner Jane Smith, a review of the "
+     "Metropolitan Police found.", "Jane Smith", [("Commissioner", "Metropolitan Police")]),
+    # negatives: two organisations, no guess; a title that names its place keeps it
+    ("Home Secretary Priti Patel met the Metropolitan Police and the Home Office on Monday.", "Priti Patel",
+     [("Home Secretary", None)]),
+])
+def test_role_organisation_from_the_sentence(nlp, text, name, expected):
+    _, ex = run(nlp, text)
+    (actor,) = [a for a in ex.actors if a.name == name]
+    assert [(r.role, r.organisation) for r in actor.roles] == expected

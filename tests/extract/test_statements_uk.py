@@ -84,6 +84,15 @@ CASES = [
     # --- a dateline before the speaker is not what is said
     ("LEEDS — Council leader Jane Smith says the bus routes will be cut next year.",
      [("indirect", "Jane Smith", "the bus routes will be cut next year")]),
+    # --- a possessor or a named apposition is not the speaker of a common noun's phrase
+    ("Tom Lee said the budget was fine.\n\nTom Lee's staff later said the debt was much smaller this year.",
+     [("indirect", "Tom Lee", "the budget was fine"),
+      ("indirect", "Tom Lee's staff", "the debt was much smaller this year")]),
+    ("Jason Hill died in the attack.\n\nHill's father, Joseph, says his son loved the city.",
+     [("indirect", "Joseph", "his son loved the city")]),
+    # negative: a name that is the head of the subject still speaks
+    ("Tom Lee's lawyer Ann Bell said the case would be dropped.",
+     [("indirect", "Ann Bell", "the case would be dropped")]),
     # --- a definite role noun refers back to the person just named, not to the organisation in its phrase
     ("I talked to Sarah Jones, who moved here in 2005.\n\n“We only sell local comics,” says the founder of "
      "Studio Press, which opened last year.", [("direct", "Sarah Jones", "We only sell local comics,")]),
