@@ -646,7 +646,8 @@ def _attribute_quote(doc: Doc, q: QuoteSpan, att: _Attributor, quoted: list[bool
                 continue
             speaker = att.speaker_of_token(subj, speech=verb.lemma_.lower() in lex.speech and subj.head == verb)
             if speaker is not None:
-                if n_words <= 6 and _title_like(text[q.start:q.end]) and not _governs(verb, span):
+                if n_words <= 6 and _title_like(text[q.start:q.end]) and \
+                        (not _governs(verb, span) or _after_title_cue(doc, span)):
                     return None
                 cue = verb.lemma_.lower() if verb.lower_ != "according" else "according to"
                 return Found(q.start, q.end, "direct", speaker, cue, 0.9, frame=_frame(verb, quoted),
@@ -831,6 +832,8 @@ def _reported(doc: Doc, verb: Token, att: _Attributor, quoted: list[bool],
             tokens = tokens[:-1]
         if characterisation is None and (len(tokens) < 3 or not any(t.pos_ in ("VERB", "AUX") for t in tokens)):
             return None
+        if _not_said(verb):
+            return None  # "has not said he would veto", "declined to say why", "when asked whether ..."
         if lemma in lex.weak and characterisation is None:
             return None
         if not tokens or quoted[tokens[0].i] or tokens[0].text in OPENERS:
@@ -894,6 +897,29 @@ def _told_to(verb: Token) -> list[Token] | None:
     return None
 
 
+def _not_said(verb: Token) -> bool:
+    """A verb of saying that reports nothing said: negated ("did not say whether"), the complement of a refusal
+    ("declined to say why", "refused to comment"), or a question put to the subject ("when asked whether")."""
+    if any(c.dep_ == "neg" for c in verb.children):
+        return True
+    if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in ("decline", "refuse", "fail") or \
+            any(c.dep_ == "neg" for c in verb.head.children) and verb.dep_ == "xcomp":
+        return True
+    if verb.lemma_.lower() == "ask" and verb.tag_ == "VBN" and \
+            not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        return True  # "When asked whether he was overstating the debt": the asker is not named
+    return False
+
+
+def _after_title_cue(doc: Doc, span: Span) -> bool:
+    """The quote follows a preposition or a possessive, as the name of a programme or a work does
+    ("said on CBS' “Face the Nation.”", "in the “Safer Streets” report")."""
+    k = span[0].i - 1
+    while k >= 0 and (doc[k].is_quote or doc[k].text in OPENERS):
+        k -= 1
+    return k >= 0 and (doc[k].pos_ == "ADP" or doc[k].tag_ == "POS" or doc[k].text in ("'", "’"))
+
+
 def _that_clause(comp: Token) -> bool:
     return any(c.dep_ == "mark" and c.lower_ == "that" for c in comp.children)
 
@@ -924,7 +950,7 @@ def _coordinated_tail(verb: Token, tokens: list[Token], quoted: list[bool], lex:
 
 def _characterisation(verb: Token) -> list[Token] | None:
     """The characterising phrase of an active "call X Y" / "describe X as Y" (two words or more), or None."""
-    if verb.tag_ == "VBN" or not any(c.dep_ == "dobj" for c in verb.children):
+    if verb.tag_ == "VBN" or not any(c.dep_ == "dobj" and c.tag_ not in ("WP", "WDT") for c in verb.children):
         return None
     for c in verb.children:
         head = None

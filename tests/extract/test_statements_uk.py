@@ -93,6 +93,18 @@ CASES = [
     # negative: a name that is the head of the subject still speaks
     ("Tom Lee's lawyer Ann Bell said the case would be dropped.",
      [("indirect", "Ann Bell", "the case would be dropped")]),
+    # --- nothing said: a negated verb of saying, a refusal, a question put to the subject
+    ("Jane Smith has not said she would veto the council's budget.", []),
+    ("The council declined to say why it lost the contract for the buses.", []),
+    ("When asked whether he was overstating the debt, Tom Reed smiled.", []),
+    # positive counterpart: the same verb, said
+    ("Jane Smith has said she would veto the council's budget.",
+     [("indirect", "Jane Smith", "she would veto the council's budget")]),
+    # --- a programme's name after a preposition is no quote, though "said" seems to govern it
+    ("“This could last a long time,” Tom Reed said on the BBC's “Sunday Politics.”",
+     [("direct", "Tom Reed", "This could last a long time,")]),
+    # --- "what they call X" characterises nothing of its own
+    ("The workers want to end what they call unfair treatment of staff.", []),
     # --- a definite role noun refers back to the person just named, not to the organisation in its phrase
     ("I talked to Sarah Jones, who moved here in 2005.\n\n“We only sell local comics,” says the founder of "
      "Studio Press, which opened last year.", [("direct", "Sarah Jones", "We only sell local comics,")]),
