@@ -12,6 +12,7 @@ modifier); a place before a title ("London Victims' Commissioner") stands for th
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from spacy.tokens import Doc, Span, Token
@@ -237,6 +238,16 @@ def _sentence_organisation(doc: Doc, role: Role, index: ActorIndex) -> str | Non
     sent = span[0].sent
     found = {id(c): c for m, c in index._between(sent.start_char, sent.end_char - 1)
              if c.type == "organisation" and m.end <= sent.end_char}
+    # a name or alias of an organisation of the document written there though the model missed it ("the Met
+    # Police" for the Metropolitan Police Service): capitalised, whole words, not opening the sentence
+    for c in index.clusters.values():
+        if c.type != "organisation" or id(c) in found:
+            continue
+        for name in (c.name, *c.aliases):
+            if len(name) >= 3 and name[0].isupper() and \
+                    any(m.start() > 0 for m in re.finditer(r"\b" + re.escape(name) + r"\b", sent.text)):
+                found[id(c)] = c
+                break
     return next(iter(found.values())).name if len(found) == 1 else None
 
 

@@ -95,6 +95,9 @@ def test_role_shapes(nlp, text, name, expected):
     # a bare title takes the one organisation its sentence names
     ("The force faced scandals which prompted the resignation of Commissioner Jane Smith, a review of the "
      "Metropolitan Police found.", "Jane Smith", [("Commissioner", "Metropolitan Police")]),
+    # an organisation's alias written where the model tagged no organisation
+    ("The Metropolitan Police Service (MPS) said it would act.\n\nThe MPS faced scandals which prompted the "
+     "resignation of Commissioner Jane Smith.", "Jane Smith", [("Commissioner", "Metropolitan Police Service")]),
     # negatives: two organisations, no guess; a title that names its place keeps it
     ("Home Secretary Priti Patel met the Metropolitan Police and the Home Office on Monday.", "Priti Patel",
      [("Home Secretary", None)]),
