@@ -318,6 +318,7 @@ class RunResult:
     parsed: int = 0  # documents parsed and extracted by this run
     reused: int = 0  # documents whose machine extract was reused from the cache (nothing changed)
     outputs_rebuilt: bool = True  # False: nothing changed since the last run, its outputs stand as they are
+    undated: list[str] = field(default_factory=list)  # ids of the documents with no publication date
 
 
 def strongest_relations(graph, kind: str, limit: int = 5) -> list[dict[str, Any]]:
@@ -425,6 +426,7 @@ def run(corpus: Sequence[Path | str], out_dir: Path | str, *, kind: str = "auto"
         counts=record["counts"], failures=extracted.failures, skipped=extracted.skipped,
         set_aside=aside, parsed=extracted.parsed, reused=extracted.reused, outputs_rebuilt=rebuilt,
         readers=extracted.readers, empty=extracted.empty,
+        undated=sorted(e.document.id for e in extracts if e.document.kind == "article" and not e.document.published),
     )
     files["summary"] = out / "summary.md"
     extracts_io.atomic_write_text(files["summary"], summary_markdown(result))

@@ -273,3 +273,16 @@ def test_thread_page_without_comments_under_kind_thread(tmp_path):
     assert lines == [f"kg: error: {page}: no comments found on this thread page (no comment headers: no author, "
                      "date or reply lines repeat on it)"]
     assert not out.exists()
+
+
+@pytest.mark.parametrize("text, reported", [
+    ("Buses to run again\n\nPublished 3 March 2022\n\nJane Holt said the buses would run again.", False),
+    ("Buses to run again\n\nJane Holt said the buses would run again.", True),
+])
+def test_extract_reports_undated_articles(tmp_path, text, reported):
+    src = tmp_path / "buses.txt"
+    src.write_text(text, encoding="utf-8")
+    result = invoke("extract", src, "--out", tmp_path / "x")
+    assert result.exit_code == 0, result.output
+    line = "1 document(s) without a publication date (none found in the text): buses"
+    assert (line in result.output) is reported

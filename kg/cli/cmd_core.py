@@ -130,6 +130,15 @@ def _kinds(readers: dict[str, str]) -> str:
     return " (" + ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in sorted(counts.items(), key=lambda kv: -kv[1])) + ")"
 
 
+def _report_undated(undated: list[str], quiet: bool) -> None:
+    """One line on stderr naming the documents that carry no publication date (they stay undated, not dated by
+    a guess): the first few by id and how many in all."""
+    if undated and not quiet:
+        shown = ", ".join(undated[:5]) + (f" and {len(undated) - 5} more" if len(undated) > 5 else "")
+        typer.echo(f"kg: {len(undated)} document(s) without a publication date (none found in the text): {shown}",
+                   err=True)
+
+
 def _fail_if_some_failed(failures: list[str], done: int, out: Path) -> None:
     """Files in folders that could not be read: one line each, a last line, exit 2 (the good ones are written)."""
     if not failures:
@@ -204,6 +213,8 @@ def extract_cmd(
     _report_skipped(done.skipped, quiet)
     _report_set_aside(done.set_aside)
     n_st = sum(len(e.statements) for e in done.extracts)
+    _report_undated(sorted(e.document.id for e in done.extracts
+                           if e.document.kind == "article" and not e.document.published), quiet)
     _report_readers(done.readers, done.empty, {e.document.id: len(e.statements) for e in done.extracts}, verbose)
     typer.echo(f"{len(done.extracts)} document(s){_kinds(done.readers)}, {n_st} statement(s) -> {out}/ "
                f"({done.parsed} parsed, {done.reused} unchanged and reused)")
@@ -246,4 +257,5 @@ def run_cmd(
     typer.echo(pipeline.summary_markdown(result))
     _report_readers(result.readers, result.empty, _statements_per_document(out / "extracts", result.readers),
                     verbose)
+    _report_undated(result.undated, quiet)
     _fail_if_some_failed(result.failures, result.documents, out / "extracts")

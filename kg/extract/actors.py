@@ -8,13 +8,14 @@ a span, a surname, a role noun ("the chairman") or a pronoun at a position to an
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
 from kg.extract.nlp import text_of
-from kg.extract.lexicon import Lexicons, lexicons
+from kg.extract.lexicon import Lexicons, lexicons, load_yaml
 
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _SPACES = re.compile(r"\s+")
@@ -60,12 +61,102 @@ def _honorific(token_text: str, lex: Lexicons) -> bool:
     return token_text.lower().rstrip(".") in lex.honorifics
 
 
+# Lines that name no actor however the model tags their words: bylines ("By Jane Doe"), photo credits and
+# captions ("Photo: PA", "Credit: Getty Images").
+_BYLINE_LINE = re.compile(r"^\s*by\s+\S", re.I)
+_CREDIT = re.compile(r"\b(?:photo(?:graph)?s?|pictures?|images?|credits?|captions?|illustrations?)\s*(?::|by\b|/)",
+                     re.I)
+_LOCATIVE = {"in", "near", "outside", "around", "across", "throughout", "towards", "toward", "via", "inside"}
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+
+
+@lru_cache(maxsize=1)
+def _actor_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(words that never name an actor, last words of place names, last words of organisations' names)."""
+    people = load_yaml("people.yaml")
+    return (frozenset(w.lower() for w in people.get("non_actor_words", [])),
+            frozenset(w.lower() for w in people.get("place_words", [])),
+            frozenset(w.lower() for w in people.get("organisation_words", [])))
+
+
+def organisation_words() -> frozenset[str]:
+    return _actor_words()[2]
+
+
+def _line_of(text: str, pos: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, end if end >= 0 else len(text)
+
+
+def furniture_line(line: str) -> bool:
+    """A line that is no running text: a headline (words mostly capitalised, no closing full stop), a byline, a
+    name alone on its line ("William Eichler", "William Eichler, Local Government Reporter"), a line in
+    capitals, a photo credit or caption."""
+    stripped = line.strip()
+    if not stripped:
+        return False
+    if _BYLINE_LINE.match(stripped) or _CREDIT.search(stripped):
+        return True
+    words = re.findall(r"[^\W\d][\w'’-]*", stripped)
+    if not words:
+        return False
+    if stripped[-1] in ".!?\"”’:;)…" and len(words) > 3:
+        return False
+    upper = sum(1 for w in words if w.isupper() and len(w) > 1)
+    if len(words) >= 2 and upper / len(words) >= 0.7:
+        return True  # A LINE IN CAPITALS
+    small = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "with", "by", "or", "as", "over"}
+    capitalised = sum(1 for w in words if w[0].isupper() or w.lower() in small)
+    return len(words) <= 14 and capitalised == len(words) and stripped[-1] not in ".!?"
+
+
+def is_place_name(doc: Doc, ent: Span, place_words: frozenset[str]) -> bool:
+    """A PERSON or ORG entity that names a place: the model tags the same words as a place elsewhere, it
+    follows a locative preposition ("in Sittingbourne"), it is a constituency ("MP for Leeds North"), or its last
+    word is a street-type word in a name of three words or more or after a preposition ("Charing Cross")."""
+    prev = doc[ent.start - 1] if ent.start > 0 else None
+    prev2 = doc[ent.start - 2] if ent.start > 1 else None
+    if prev is not None and prev.lower_ == "the" and prev2 is not None:
+        prev, prev2 = prev2, doc[ent.start - 3] if ent.start > 2 else None
+    words = ent.text.split()
+    after_prep = prev is not None and prev.lower_ in _LOCATIVE | {"at", "from", "to"}
+    if words and _POSSESSIVE.sub("", words[-1].lower()) in place_words and (len(words) >= 3 or after_prep):
+        return True
+    if prev is not None and prev.lower_ in _LOCATIVE and ent.label_ in PERSON_LABELS:
+        return True
+    if prev is not None and prev.lower_ == "for" and prev2 is not None and prev2.lower_ in ("mp", "mla", "mpp",
+                                                                                             "msp", "mep", "mayor"):
+        return True
+    return False
+
+
 def find_mentions(doc: Doc, lex: Lexicons | None = None) -> list[Mention]:
-    """People (PERSON) and organisations (ORG) named in ``doc``, with honorifics split off."""
+    """People (PERSON) and organisations (ORG) named in ``doc``, with honorifics split off. Entities in lines
+    that are no running text (headlines, bylines, photo credits), names of places and words that never name an
+    actor ("Credit") are left out."""
     lex = lex or lexicons()
+    non_actor, place_words, _ = _actor_words()
+    text = text_of(doc)
+    places = {e.text for e in doc.ents if e.label_ in PLACE_LABELS}
+    line_cache: dict[int, bool] = {}
     out: list[Mention] = []
     ents = [e for e in doc.ents if e.label_ in PERSON_LABELS | ORG_LABELS and "\n" not in e.text]
     for n, ent in enumerate(ents):
+        line_start, line_end = _line_of(text, ent.start_char)
+        if line_start not in line_cache:
+            line_cache[line_start] = furniture_line(text[line_start:line_end])
+        if line_cache[line_start]:
+            continue
+        if ent.text in places or is_place_name(doc, ent, place_words):
+            continue
+        if all(w.lower().strip(".,:;") in non_actor for w in ent.text.split()):
+            continue
+        if ent.label_ in PERSON_LABELS and len(ent) == 1 and ent.text.isupper() and len(ent.text) > 3:
+            continue  # "LONGER": a word in capitals, no name
+        if ent.text.isupper() and not text[line_start:ent.start_char].strip() and \
+                re.match(r"\s*(?:,[^—–\n]{0,40})?[—–-]", text[ent.end_char:ent.end_char + 45]):
+            continue  # a dateline: "LEEDS — ...", "OTTAWA, Ont. — ..."
         if ent.label_ in PERSON_LABELS and _is_title_of_next(doc, ent, ents[n + 1:n + 2], lex):
             continue  # "London Victims’ Commissioner Claire Waxman": a title, not a person
         tokens = list(ent)
@@ -85,6 +176,7 @@ def find_mentions(doc: Doc, lex: Lexicons | None = None) -> list[Mention]:
         while tokens and _honorific(tokens[0].text, lex):
             hon.append(tokens[0].text.rstrip("."))
             tokens = tokens[1:]
+        hon = list(dict.fromkeys(hon))  # "Dame Dame Cressida Dick" (a doubled title) is Dame once
         while tokens and (tokens[-1].text in {"'s", "’s", "'", "’"} or tokens[-1].is_punct):
             tokens = tokens[:-1]
         if not tokens:
@@ -126,7 +218,11 @@ class Cluster:
     def add(self, m: Mention, lex: Lexicons) -> None:
         self.mentions.append(m)
         if m.text != self.name:
-            self.aliases.add(clean_name(m.text) if not m.honorifics else m.text.strip())
+            alias = clean_name(m.text) if not m.honorifics else m.text.strip()
+            words = alias.split()
+            # a title written twice ("Dame Dame Cressida Dick") is kept once
+            alias = " ".join(w for k, w in enumerate(words) if k == 0 or w.lower() != words[k - 1].lower())
+            self.aliases.add(alias)
         for h in m.honorifics:
             if h.lower() in lex.male:
                 self.gender = self.gender or "male"

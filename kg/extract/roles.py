@@ -12,6 +12,7 @@ modifier); a place before a title ("London Victims' Commissioner") stands for th
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from spacy.tokens import Doc, Span, Token
@@ -79,13 +80,15 @@ def _split_role(doc: Doc, tokens: list[Token], index: ActorIndex, lex: Lexicons)
         places = [doc[tokens[0].i:tokens[0].i + 1]]
     org_name: str | None = None
     role_tokens = tokens
+    if not orgs:
+        orgs = _named_elsewhere(doc, tokens, index, lex)
     if orgs:
         ent = orgs[-1]
         org_tokens = [t for t in ent]
         cut = [k for k, t in enumerate(org_tokens[:-1]) if t.text in ("'s", "’s", "'", "’")]
         if cut:
             ent = doc[org_tokens[cut[-1] + 1].i:ent.end]
-        org_name = clean_name(ent.text)
+        org_name = getattr(ent, "org_name", None) or clean_name(ent.text)
         cluster = index.by_name(org_name)
         if cluster is not None and cluster.type == "organisation":
             org_name = cluster.name
@@ -110,6 +113,47 @@ def _split_role(doc: Doc, tokens: list[Token], index: ActorIndex, lex: Lexicons)
         return None
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
     return Role(role=role, organisation=org_name, start=start, end=end)
+
+
+class _OrgWords:
+    """Words of a role phrase that stand for an organisation the document names elsewhere; quacks like the
+    entity span ``_split_role`` takes (``start``, ``end``, iteration, ``text``) and carries the full name."""
+
+    def __init__(self, doc: Doc, start: int, end: int, org_name: str):
+        self.doc, self.start, self.end, self.org_name = doc, start, end, org_name
+        self.text = org_name
+
+    def __iter__(self):
+        return iter(self.doc[self.start:self.end])
+
+
+def _named_elsewhere(doc: Doc, tokens: list[Token], index: ActorIndex, lex: Lexicons) -> list:
+    """The organisation of a role phrase that names none outright: a word that is an organisation of the
+    document or a group the model tags (NORP: "Labour MP"), or a common noun that ends the name of exactly one
+    organisation of the document ("the council's transport lead" in an article about Kent County Council)."""
+    from kg.extract.actors import organisation_words
+
+    role_heads = {t.i for t in tokens if t.lower_ in lex.role_nouns or t.lemma_.lower() in lex.role_nouns}
+    for t in tokens:
+        if t.i in role_heads or t.is_punct:
+            continue
+        if t.pos_ == "PROPN" and t.is_title:
+            cluster = index.by_name(t.text)
+            if cluster is not None and cluster.type == "organisation" or t.ent_type_ == "NORP":
+                name = cluster.name if cluster is not None else t.text
+                return [_OrgWords(doc, t.i, t.i + 1, name)]
+    words = organisation_words()
+    orgs = [c for c in index.clusters.values() if c.type == "organisation"]
+    for t in tokens:
+        if t.i in role_heads or t.pos_ != "NOUN" or t.lemma_.lower() not in words:
+            continue
+        owners = [c for c in orgs if c.name.split()[-1].lower() in (t.lower_, t.lemma_.lower())]
+        if len(owners) == 1:
+            end = t.i + 1
+            if end < len(doc) and doc[end].text in ("'s", "’s", "'", "’"):
+                end += 1
+            return [_OrgWords(doc, t.i, end, owners[0].name)]
+    return []
 
 
 def _mention_tokens(doc: Doc, m: Mention) -> Span | None:
@@ -185,12 +229,37 @@ def find_roles(doc: Doc, mentions: list[Mention], index: ActorIndex,
                 yield m, role
 
 
+def _sentence_organisation(doc: Doc, role: Role, index: ActorIndex) -> str | None:
+    """The one organisation named in the sentence of a role that names none ("the force ... prompted the
+    resignation of Commissioner Jane Smith ... the Met Police"); None when there are none or several."""
+    span = doc.char_span(role.start, role.end, alignment_mode="expand") if role.start is not None else None
+    if span is None or not len(span):
+        return None
+    sent = span[0].sent
+    found = {id(c): c for m, c in index._between(sent.start_char, sent.end_char - 1)
+             if c.type == "organisation" and m.end <= sent.end_char}
+    # a name or alias of an organisation of the document written there though the model missed it ("the Met
+    # Police" for the Metropolitan Police Service): capitalised, whole words, not opening the sentence
+    for c in index.clusters.values():
+        if c.type != "organisation" or id(c) in found:
+            continue
+        for name in (c.name, *c.aliases):
+            if len(name) >= 3 and name[0].isupper() and \
+                    any(m.start() > 0 for m in re.finditer(r"\b" + re.escape(name) + r"\b", sent.text)):
+                found[id(c)] = c
+                break
+    return next(iter(found.values())).name if len(found) == 1 else None
+
+
 def attach_roles(doc: Doc, mentions: list[Mention], index: ActorIndex, lex: Lexicons | None = None) -> None:
-    """Find roles and attach each to its person's cluster, once per (role, organisation)."""
+    """Find roles and attach each to its person's cluster, once per (role, organisation). A role that names no
+    organisation takes the one organisation its sentence names, if there is exactly one."""
     for m, role in find_roles(doc, mentions, index, lex):
         cluster = index.at(m.start, m.end)
         if cluster is None or cluster.type != "person":
             continue
+        if role.organisation is None and not any(w in role.role.lower().split() for w in ("of", "for", "at")):
+            role.organisation = _sentence_organisation(doc, role, index)
         key = (role.role.lower(), (role.organisation or "").lower())
         if all((r.role.lower(), (r.organisation or "").lower()) != key for r in cluster.roles):
             cluster.roles.append(role)

@@ -79,9 +79,32 @@ def title_of(text: str) -> str | None:
     return first
 
 
+#: A label that dates the article, then the date within a few words: "Published 3 March 2022",
+#: "Published: 10:32 GMT, 3 March 2022 | Updated: ...", "First posted on Mar 3, 2022".
+_LABELLED = re.compile(r"\b(?P<label>(?:first |last )?(?:published|posted|updated|modified|date)(?: on)?)\b\s*:?\s*",
+                       re.I)
+_LABEL_REACH = 40  # characters between a label and its date (a time, a weekday)
+#: A dateline opening the first paragraph: "LONDON, 3 March 2022 —", "OTTAWA (Reuters), March 3, 2022 -".
+_DATELINE = re.compile(r"^\s*[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3}\b")  # the place in capitals
+_DATELINE_GAP = re.compile(r"^[\s,()A-Za-z.'-]*$")  # ", Ontario (Reuters), " between the place and the date
+
+
 def date_of(text: str) -> str | None:
-    """The date of a short date line among the first lines (``"Mar 24, 2022"`` -> ``"2022-03-24"``)."""
-    for line in text.split("\n")[:_HEAD_LINES]:
+    """The publication date the text carries near its top: a line labelled "Published ..." or "Posted ..."
+    (before one labelled "Updated ..."), a short line that is only a date (``"Mar 24, 2022"`` ->
+    ``"2022-03-24"``), or a dateline opening a paragraph ("LONDON, 3 March 2022 — ..."). ``None`` when none."""
+    lines = text.split("\n")[:_HEAD_LINES]
+    updated: str | None = None
+    for line in lines:
+        for m in _LABELLED.finditer(line):
+            found = find_date(line[m.end():m.end() + _LABEL_REACH])
+            if found is None or not _DATE_LINE_REST.match(line[m.end():m.end() + found[1]]):
+                continue
+            if m.group("label").lower().startswith(("updated", "last updated", "modified", "last modified")):
+                updated = updated or found[0]
+            else:
+                return found[0]
+    for line in lines:
         if not line.strip() or len(line) > _DATE_LINE_MAX:
             continue
         found = find_date(line)
@@ -91,7 +114,18 @@ def date_of(text: str) -> str | None:
         rest = _BYLINE_PREFIX.sub("", line[:start]) + " " + line[end:]
         if _DATE_LINE_REST.match(rest):
             return iso
-    return None
+    for line in lines:
+        m = _DATELINE.match(line)
+        if m is None or len(m.group(0).strip()) < 3:
+            continue
+        found = find_date(line[m.end():m.end() + 60])
+        if found is None:
+            continue
+        gap = line[m.end():m.end() + found[1]]
+        if _DATELINE_GAP.match(gap) and len(gap.split()) <= 4 and \
+                re.match(r"\s*\)?\s*[—–-]", line[m.end() + found[2]:]):
+            return found[0]
+    return updated
 
 
 def parse_article(text: str, *, doc_id: str, source: str) -> Document:

@@ -37,3 +37,30 @@ def test_offsets_are_inside_the_marks():
     (q,) = quote_spans(text)
     assert text[q.open_mark] == "“" and text[q.close_mark] == "”"
     assert text[q.start:q.end] == "Quoted words,"
+
+
+@pytest.mark.parametrize("text, expected", [
+    # British single quotes, curly and straight
+    ("‘We will act now,’ she said.", ["We will act now,"]),
+    ("'We will act now,' she said.", ["We will act now,"]),
+    ("Smith: ‘We will deliver 1.5 million homes.’", ["We will deliver 1.5 million homes."]),
+    # apostrophes inside the quote do not close it
+    ("‘We don’t know what we’ll do,’ she said.", ["We don’t know what we’ll do,"]),
+    ("'I can't say it's over,' he said.", ["I can't say it's over,"]),
+    # a plural possessive inside the quote does not close it when a real closing mark follows
+    ("‘The Smiths’ house was flooded again,’ she said.", ["The Smiths’ house was flooded again,"]),
+    # a double quote inside single quotes is part of the quote
+    ("‘He called it “a disgrace” today,’ she said.", ["He called it “a disgrace” today,"]),
+    # single quotes inside double quotes stay inside
+    ("“I told him ‘no way’ at once,” she said.", ["I told him ‘no way’ at once,"]),
+    # a single-quoted quote over several paragraphs: an opening mark on each, closing only at the end
+    ("‘First we build.\n\n‘Then we let,’ she said.", ["First we build.", "Then we let,"]),
+    # negatives: apostrophes and elisions are no quotes
+    ("We don't know and the Smiths' house is gone.", []),
+    ("It was rock 'n' roll in the '90s and the ‘80s.", []),
+    ("They said they'd go 'til dawn.", []),
+    ("The Jones' car, the boss' office.", []),
+])
+def test_single_quotes(text, expected):
+    spans = quote_spans(text)
+    assert [text[q.start:q.end] for q in spans] == expected

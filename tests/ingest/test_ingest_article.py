@@ -193,3 +193,26 @@ def test_cut_furniture_needs_a_short_tail(text, expected):
 )
 def test_date_line_forms(line, expected):
     assert date_of(f"Title\n\n{line}\n\nBody.") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a labelled line, however long, and the publication date before the update
+        ("Title\n\nPublished 3 March 2022\n\nBody.", "2022-03-03"),
+        ("Title\n\nBy Jane Doe | Published: 10:32 GMT, 3 March 2022 | Updated: 11:00 GMT, 4 March 2022 | "
+         "Share this on social media with your friends\n\nBody.", "2022-03-03"),
+        ("Title\n\nUpdated: 4 March 2022\nFirst published on 3 March 2022\n\nBody.", "2022-03-03"),
+        ("Title\n\nLast updated 4 March 2022\n\nBody.", "2022-03-04"),
+        # datelines
+        ("Title\n\nLONDON, 3 March 2022 — The council said on Monday that buses would run.", "2022-03-03"),
+        ("Title\n\nOTTAWA (Reuters), March 3, 2022 - The minister said the plan would work.", "2022-03-03"),
+        # negatives: a date in running text, a dateline without a year, a label far from any date
+        ("Title\n\nThe council published its plan on 3 March 2022 after a long delay.", None),
+        ("Title\n\nLONDON, March 3 (Reuters) - The minister said the plan would work.", None),
+        ("Title\n\nPublished by the council with the support of many local groups in 2022 and 3 March 2022\n\nB.",
+         None),
+    ],
+)
+def test_publication_date_shapes(text, expected):
+    assert date_of(text) == expected
