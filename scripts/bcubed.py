@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.errors:
         split: dict[str, set[str]] = defaultdict(set)
         shared: dict[str, set[str]] = defaultdict(set)
-        for g, p, d in zip(gold, after, docs):
+        for g, p, d in zip(gold, after, docs):  # noqa: B007
             split[g].add(p)
             shared[p].add(g)
         for g, ps in sorted(split.items()):

@@ -80,7 +80,7 @@ def _cut(text: str, start: int, limit: int) -> int:
         return end
     for pattern in (_SENTENCE_END, _SPACE):
         last = None
-        for last in pattern.finditer(text, start, stop):
+        for last in pattern.finditer(text, start, stop):  # noqa: B007
             pass
         if last is not None and last.end() > start:
             return last.end()

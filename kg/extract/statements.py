@@ -451,7 +451,7 @@ def find_statements(doc: Doc, index: ActorIndex, lex: Lexicons | None = None,
     quote_ranges = _QuoteRanges(quotes)
     by_quote: dict[int, Found | None] = {}
 
-    for pos, what, obj in events:
+    for pos, what, obj in events:  # noqa: B007
         if what == "quote":
             f = _attribute_quote(doc, obj, att, quoted, lex)  # type: ignore[arg-type]
             by_quote[obj.start] = f  # type: ignore[union-attr]
