@@ -550,6 +550,20 @@ def _scoped(node: yaml.MappingNode, path: Path) -> tuple[str, list[str]]:
     return _scalar(fields["id"], path, "id"), sorted({_scalar(d, path, "a document id") for d in docs_node.value})
 
 
+def _check_merge(path: Any, line: int | None, e: Entry, mid: str, merged_into: dict[str, Entry],
+                 known_ids: Any) -> None:
+    """One merge of ``mid`` into entry ``e`` (corpus-wide or in some documents): not into itself, not into a
+    second actor, and of an id some extract has."""
+    if mid == e.id:
+        raise _fail(path, line, f"{mid!r} is merged into itself")
+    if mid in merged_into:
+        other = merged_into[mid]
+        raise _fail(path, line, f"{mid!r} is merged into {e.id!r} here and into {other.id!r} at line "
+                                f"{other.lines.get(mid, other.line)}; an actor is merged into one actor")
+    if known_ids is not None and mid not in known_ids:
+        raise _fail(path, line, f"unknown actor id {mid!r}: no extract has an actor with this id")
+
+
 def check(entries: Sequence[Entry], path: Path, known: Iterable[str] | None = None,
           documents: Iterable[str] | None = None) -> None:
     """Refuse entries that cannot apply: an id merged into itself, into two actors, an actor both merged and
@@ -566,27 +580,13 @@ def check(entries: Sequence[Entry], path: Path, known: Iterable[str] | None = No
             raise _fail(path, e.line, f"unknown actor id {e.id!r}: no extract has an actor with this id")
         for mid in e.merge:
             line = e.lines.get(mid, e.line)
-            if mid == e.id:
-                raise _fail(path, line, f"{mid!r} is merged into itself")
-            if mid in merged_into:
-                other = merged_into[mid]
-                raise _fail(path, line, f"{mid!r} is merged into {e.id!r} here and into {other.id!r} at line "
-                                        f"{other.lines.get(mid, other.line)}; an actor is merged into one actor")
-            if known_ids is not None and mid not in known_ids:
-                raise _fail(path, line, f"unknown actor id {mid!r}: no extract has an actor with this id")
+            _check_merge(path, line, e, mid, merged_into, known_ids)
             merged_into[mid] = e
     scoped: dict[tuple[str, str], Entry] = {}
     for e in entries:
         for mid, docs in e.merge_in.items():
             line = e.lines_in.get(mid, e.line)
-            if mid == e.id:
-                raise _fail(path, line, f"{mid!r} is merged into itself")
-            if mid in merged_into:
-                other = merged_into[mid]
-                raise _fail(path, line, f"{mid!r} is merged into {e.id!r} here and into {other.id!r} at line "
-                                        f"{other.lines.get(mid, other.line)}; an actor is merged into one actor")
-            if known_ids is not None and mid not in known_ids:
-                raise _fail(path, line, f"unknown actor id {mid!r}: no extract has an actor with this id")
+            _check_merge(path, line, e, mid, merged_into, known_ids)
             for doc in docs:
                 other = scoped.setdefault((mid, doc), e)
                 if other is not e:
